@@ -1,0 +1,27 @@
+// Original file: stratus/v1/stratus.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { GetStatusRequest as _stratus_v1_GetStatusRequest, GetStatusRequest__Output as _stratus_v1_GetStatusRequest__Output } from '../../stratus/v1/GetStatusRequest';
+import type { NodeStatus as _stratus_v1_NodeStatus, NodeStatus__Output as _stratus_v1_NodeStatus__Output } from '../../stratus/v1/NodeStatus';
+
+export interface AgentServiceClient extends grpc.Client {
+  GetStatus(argument: _stratus_v1_GetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _stratus_v1_GetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _stratus_v1_GetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  GetStatus(argument: _stratus_v1_GetStatusRequest, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _stratus_v1_GetStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _stratus_v1_GetStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _stratus_v1_GetStatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  getStatus(argument: _stratus_v1_GetStatusRequest, callback: grpc.requestCallback<_stratus_v1_NodeStatus__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface AgentServiceHandlers extends grpc.UntypedServiceImplementation {
+  GetStatus: grpc.handleUnaryCall<_stratus_v1_GetStatusRequest__Output, _stratus_v1_NodeStatus>;
+  
+}
+
+export interface AgentServiceDefinition extends grpc.ServiceDefinition {
+  GetStatus: MethodDefinition<_stratus_v1_GetStatusRequest, _stratus_v1_NodeStatus, _stratus_v1_GetStatusRequest__Output, _stratus_v1_NodeStatus__Output>
+}

@@ -1,0 +1,32 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface CreateFunctionRequest {
+  'name'?: (string);
+  'runtime'?: (string);
+  'handler'?: (string);
+  'zip'?: (Buffer | Uint8Array | string);
+  'files'?: ({[key: string]: string});
+  'memoryMb'?: (number);
+  'timeoutSec'?: (number);
+  'env'?: ({[key: string]: string});
+  'maxConcurrency'?: (number);
+  'backend'?: (string);
+  'description'?: (string);
+  'minWarm'?: (number);
+}
+
+export interface CreateFunctionRequest__Output {
+  'name': (string);
+  'runtime': (string);
+  'handler': (string);
+  'zip': (Buffer);
+  'files': ({[key: string]: string});
+  'memoryMb': (number);
+  'timeoutSec': (number);
+  'env': ({[key: string]: string});
+  'maxConcurrency': (number);
+  'backend': (string);
+  'description': (string);
+  'minWarm': (number);
+}

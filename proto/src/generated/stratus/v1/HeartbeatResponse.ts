@@ -1,0 +1,10 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface HeartbeatResponse {
+  'reregister'?: (boolean);
+}
+
+export interface HeartbeatResponse__Output {
+  'reregister': (boolean);
+}

@@ -1,0 +1,8 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface ListNodesRequest {
+}
+
+export interface ListNodesRequest__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface ListVersionsRequest {
+  'name'?: (string);
+}
+
+export interface ListVersionsRequest__Output {
+  'name': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface NodeRemoved {
+  'id'?: (string);
+}
+
+export interface NodeRemoved__Output {
+  'id': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface WatchRequest {
+  'subscriber'?: (string);
+}
+
+export interface WatchRequest__Output {
+  'subscriber': (string);
+}
