@@ -41,6 +41,7 @@ export interface StratusConfig {
   imagePrefix: string;          // STRATUS_IMAGE_PREFIX
   retentionDays: number;        // STRATUS_RETENTION_DAYS: invocation records kept
   metricsEnabled: boolean;      // STRATUS_METRICS: publish invocation events and gauges
+  agentMetricsPort: number;     // STRATUS_AGENT_METRICS_PORT: the agent's Prometheus /metrics (0 = free port)
   logLevel: string;             // STRATUS_LOG_LEVEL
 }
 
@@ -73,6 +74,7 @@ export function loadConfig(overrides: Partial<StratusConfig> = {}): StratusConfi
     imagePrefix: str('STRATUS_IMAGE_PREFIX', 'stratus'),
     retentionDays: num('STRATUS_RETENTION_DAYS', 7),
     metricsEnabled: bool('STRATUS_METRICS', true),
+    agentMetricsPort: num('STRATUS_AGENT_METRICS_PORT', 9464),
     logLevel: str('STRATUS_LOG_LEVEL', 'info'),
   };
   return { ...base, ...overrides };

@@ -4,3 +4,4 @@ export * from './config';
 export * from './limits';
 export * from './grpc';
 export * from './events';
+export * from './nats';
