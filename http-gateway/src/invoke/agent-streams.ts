@@ -1,0 +1,130 @@
+// One long-lived bidirectional InvokeStream per agent, carrying many invocations at once matched by
+// request_id (several times the throughput of unary calls). A broken stream answers every pending
+// invocation with status "unavailable" and the next invocation opens a new one (grpc-js reconnects
+// the channel underneath). Pending invocations are bounded in time by a sweeper, not a timer each.
+import * as grpc from '@grpc/grpc-js';
+import { proto, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
+import { createClient, type Logger } from '@stratus/common';
+
+type InvokeStreamCall = grpc.ClientDuplexStream<
+  { function: string; version: number; payload: Buffer; requestId: string },
+  InvokeResponse
+>;
+
+interface Pending {
+  resolve: (res: InvokeResponse) => void;
+  deadline: number;
+  agentId: string;
+}
+
+/** A response the gateway makes itself when the agent cannot answer. */
+export function syntheticResponse(requestId: string, status: string, message: string, agentId = ''): InvokeResponse {
+  return {
+    requestId, status, payload: Buffer.alloc(0), errorType: '', errorMessage: message, coldStart: false,
+    durationMs: 0, initMs: 0, startMs: 0, queueMs: 0, billedMs: 0, backend: '', agentId, function: '',
+    version: 0, runtime: '', retryAfterSec: 0,
+  };
+}
+
+class AgentConnection {
+  readonly client: InvocationServiceClient;
+  private stream: InvokeStreamCall | undefined;
+  readonly pending = new Map<string, Pending>();
+
+  constructor(readonly id: string, readonly address: string, private readonly logger: Logger) {
+    this.client = createClient(proto.InvocationService, address);
+  }
+
+  send(fn: string, version: number, payload: Buffer, requestId: string, deadline: number): Promise<InvokeResponse> {
+    const stream = this.stream ?? this.open();
+    return new Promise<InvokeResponse>((resolve) => {
+      this.pending.set(requestId, { resolve, deadline, agentId: this.id });
+      stream.write({ function: fn, version, payload, requestId });
+    });
+  }
+
+  private open(): InvokeStreamCall {
+    const stream = this.client.InvokeStream() as unknown as InvokeStreamCall;
+    this.stream = stream;
+    stream.on('data', (res: InvokeResponse) => {
+      const p = this.pending.get(res.requestId);
+      if (!p) return;
+      this.pending.delete(res.requestId);
+      p.resolve(res);
+    });
+    let failure = 'stream ended';
+    stream.on('error', (err: grpc.ServiceError) => {
+      failure = err.details || err.message;
+    });
+    stream.on('close', () => {
+      if (this.stream === stream) this.stream = undefined;
+      if (this.pending.size > 0) {
+        this.logger.warn({ agent: this.id, address: this.address, pending: this.pending.size, reason: failure }, 'invoke stream to agent closed');
+        this.failAll(`agent ${this.id} at ${this.address} is unreachable: ${failure}`);
+      }
+    });
+    return stream;
+  }
+
+  failAll(message: string): void {
+    for (const [id, p] of this.pending) p.resolve(syntheticResponse(id, 'unavailable', message, this.id));
+    this.pending.clear();
+  }
+
+  sweep(now: number): void {
+    for (const [id, p] of this.pending) {
+      if (p.deadline <= now) {
+        this.pending.delete(id);
+        p.resolve(syntheticResponse(id, 'unavailable', `agent ${this.id} did not answer in time`, this.id));
+      }
+    }
+  }
+
+  close(): void {
+    this.failAll('gateway is shutting down');
+    this.stream?.end();
+    this.stream?.cancel();
+    this.stream = undefined;
+    this.client.close();
+  }
+}
+
+export class AgentStreams {
+  private readonly agents = new Map<string, AgentConnection>();
+  private readonly sweeper: NodeJS.Timeout;
+
+  constructor(private readonly logger: Logger) {
+    this.sweeper = setInterval(() => {
+      const now = Date.now();
+      for (const a of this.agents.values()) a.sweep(now);
+    }, 1_000);
+    this.sweeper.unref();
+  }
+
+  /** Invokes on the agent at `address`; always resolves (failures become synthetic statuses). */
+  invoke(agentId: string, address: string, fn: string, version: number, payload: Buffer, requestId: string, maxWaitMs: number): Promise<InvokeResponse> {
+    let conn = this.agents.get(agentId);
+    if (!conn || conn.address !== address) {
+      conn?.close();
+      conn = new AgentConnection(agentId, address, this.logger);
+      this.agents.set(agentId, conn);
+    }
+    return conn.send(fn, version, payload, requestId, Date.now() + maxWaitMs);
+  }
+
+  /** The unary client of an agent (AgentService lives on the same server): for health checks. */
+  address(agentId: string): string | undefined {
+    return this.agents.get(agentId)?.address;
+  }
+
+  forget(agentId: string): void {
+    this.agents.get(agentId)?.close();
+    this.agents.delete(agentId);
+  }
+
+  close(): void {
+    clearInterval(this.sweeper);
+    for (const a of this.agents.values()) a.close();
+    this.agents.clear();
+  }
+}
