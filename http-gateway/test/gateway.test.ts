@@ -82,7 +82,7 @@ after(async () => {
 });
 
 const post = (path: string, body?: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${gateway.url}${path}`, { method: 'POST', body, headers });
+  fetch(`${gateway.url}${path}`, { method: "POST", body: body as BodyInit | undefined, headers });
 
 test('invokes a function and answers its result with the X-Stratus headers', async () => {
   const res = await post('/function/echo', JSON.stringify({ a: 1 }));

@@ -1,0 +1,2 @@
+export { runCli, defaultIo, type CliIo } from './main';
+export { deploySettings, readCodeDir, zipDir, type DeploySettings } from './deploy-config';
