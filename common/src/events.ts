@@ -12,7 +12,16 @@ export const SUBJECTS = {
   /** Container lifecycle events: stratus.v1.containers.<agentId>. */
   containers: (agentId: string) => `stratus.v1.containers.${agentId}`,
   containersAll: 'stratus.v1.containers.>',
+  /** Throttled invocations counted by an agent, batched: stratus.v1.throttles.<agentId> (JetStream, STRATUS_METRICS). */
+  throttles: (agentId: string) => `stratus.v1.throttles.${agentId}`,
+  throttlesAll: 'stratus.v1.throttles.>',
+  /** Platform overhead measured at a gateway per request id, batched: stratus.v1.overhead.<gatewayId> (JetStream, STRATUS_METRICS). */
+  overhead: (gatewayId: string) => `stratus.v1.overhead.${gatewayId}`,
+  overheadAll: 'stratus.v1.overhead.>',
 } as const;
+
+/** JetStream stream for the small metric events that are not invocation records (throttles, overhead). */
+export const METRICS_STREAM = 'STRATUS_METRICS';
 
 export const INVOCATIONS_STREAM = 'STRATUS_INVOCATIONS';
 export const EVENT_SCHEMA_VERSION = 1;
@@ -34,6 +43,27 @@ export interface GaugeEvent {
   hostCpuPercent: number;
   hostMemoryUsedMb: number;
   hostMemoryTotalMb: number;
+  /** Optional: measured memory a backend adds per container beyond the function's own (MB), e.g. gVisor's Sentry. */
+  backendOverheadMb?: Record<string, number>;
+}
+
+/** Throttles an agent refused since its last event, per function and backend (several per event). */
+export interface ThrottleEvent {
+  schema: typeof EVENT_SCHEMA_VERSION;
+  agentId: string;
+  /** Unique per event (Nats-Msg-Id too): a resend after an outage is deduplicated. */
+  id: string;
+  at: string;
+  counts: { function: string; backend: string; count: number; at: string }[];
+}
+
+/** Platform overhead (end to end at the gateway minus the function's duration) per request id, batched. */
+export interface OverheadEvent {
+  schema: typeof EVENT_SCHEMA_VERSION;
+  gatewayId: string;
+  id: string;
+  at: string;
+  items: { requestId: string; function: string; backend: string; agentId: string; overheadMs: number; endToEndMs: number; at: string }[];
 }
 
 export interface ContainerEvent {

@@ -5,3 +5,4 @@ export * from './limits';
 export * from './grpc';
 export * from './events';
 export * from './nats';
+export * from './label-cap';

@@ -12,7 +12,7 @@ import {
   type StreamInfo,
 } from 'nats';
 import type { Logger } from 'pino';
-import { INVOCATIONS_STREAM, SUBJECTS } from './events';
+import { INVOCATIONS_STREAM, METRICS_STREAM, SUBJECTS } from './events';
 
 export type { NatsConnection } from 'nats';
 
@@ -27,6 +27,8 @@ export interface ConnectNatsOptions {
   waitOnFirstConnect?: boolean;
   /** Milliseconds between reconnect attempts (default 1000). */
   reconnectTimeWait?: number;
+  /** Stops waiting for the first connection (the promise rejects with the abort reason). */
+  signal?: AbortSignal;
 }
 
 /** Splits NATS_URL ("nats://a:4222,nats://b:4222") into a server list. */
@@ -39,17 +41,31 @@ export function natsServers(url: string): string[] {
  * logging disconnects and reconnects. Status changes are logged in the background.
  */
 export async function connectNats(url: string, opts: ConnectNatsOptions = {}): Promise<NatsConnection> {
-  const nc = await connect({
-    servers: natsServers(url),
-    name: opts.name,
-    reconnect: true,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: opts.reconnectTimeWait ?? 1000,
-    reconnectJitter: 100,
-    waitOnFirstConnect: opts.waitOnFirstConnect ?? true,
-    pingInterval: 10_000,
-    maxPingOut: 3,
-  });
+  const wait = opts.reconnectTimeWait ?? 1000;
+  const attempt = () =>
+    connect({
+      servers: natsServers(url),
+      name: opts.name,
+      reconnect: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: wait,
+      reconnectJitter: 100,
+      pingInterval: 10_000,
+      maxPingOut: 3,
+    });
+  let nc: NatsConnection;
+  // first connection: our own loop (rather than the client's waitOnFirstConnect) so it can be aborted
+  for (let tries = 0; ; tries++) {
+    opts.signal?.throwIfAborted();
+    try {
+      nc = await attempt();
+      break;
+    } catch (err) {
+      if (opts.waitOnFirstConnect === false) throw err;
+      if (tries === 0) opts.logger?.warn({ err, url }, 'NATS not reachable yet; retrying');
+      await abortableSleep(wait, opts.signal);
+    }
+  }
   const logger = opts.logger;
   if (logger) {
     void (async () => {
@@ -61,6 +77,21 @@ export async function connectNats(url: string, opts: ConnectNatsOptions = {}): P
     })().catch(() => undefined);
   }
   return nc;
+}
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }
+    function onAbort() {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Limits of the invocation stream: records wait here until the control plane's consumers take them. */
@@ -87,27 +118,45 @@ export function invocationStreamConfig(): Partial<StreamConfig> & { name: string
   };
 }
 
+/** STRATUS_METRICS: throttle counts and gateway overhead batches (small; same limits otherwise). */
+export function metricsStreamConfig(): Partial<StreamConfig> & { name: string; subjects: string[] } {
+  return {
+    ...invocationStreamConfig(),
+    name: METRICS_STREAM,
+    subjects: [SUBJECTS.throttlesAll, SUBJECTS.overheadAll],
+    max_bytes: 256 * 1024 * 1024,
+  };
+}
+
 /**
  * Creates the JetStream stream STRATUS_INVOCATIONS if it is missing, or updates its limits if it
  * exists (idempotent; safe to call from every component on every start, concurrently).
  */
-export async function ensureInvocationStream(nc: NatsConnection): Promise<StreamInfo> {
+export function ensureInvocationStream(nc: NatsConnection): Promise<StreamInfo> {
+  return ensureStream(nc, invocationStreamConfig());
+}
+
+/** Same for STRATUS_METRICS (throttles, overhead). */
+export function ensureMetricsStream(nc: NatsConnection): Promise<StreamInfo> {
+  return ensureStream(nc, metricsStreamConfig());
+}
+
+async function ensureStream(nc: NatsConnection, cfg: Partial<StreamConfig> & { name: string; subjects: string[] }): Promise<StreamInfo> {
   const jsm = await nc.jetstreamManager();
-  const cfg = invocationStreamConfig();
   for (let attempt = 0; ; attempt++) {
     try {
-      const info = await jsm.streams.info(INVOCATIONS_STREAM);
+      const info = await jsm.streams.info(cfg.name);
       const c = info.config;
       const same =
         c.max_age === cfg.max_age &&
         c.max_bytes === cfg.max_bytes &&
         c.duplicate_window === cfg.duplicate_window &&
         c.max_msg_size === cfg.max_msg_size &&
-        c.subjects?.length === 1 && c.subjects[0] === SUBJECTS.invocationsAll;
+        c.subjects?.length === cfg.subjects.length && cfg.subjects.every((x) => c.subjects.includes(x));
       if (same) return info;
       // storage type and name cannot change on update: send only the limits
       const { name: _name, storage: _storage, ...limits } = cfg;
-      return await jsm.streams.update(INVOCATIONS_STREAM, limits);
+      return await jsm.streams.update(cfg.name, limits);
     } catch (err) {
       const msg = String((err as Error)?.message ?? err);
       if (/stream not found/i.test(msg)) {

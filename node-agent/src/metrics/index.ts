@@ -1,0 +1,232 @@
+// Agent telemetry: every invocation record goes to JetStream (stream STRATUS_INVOCATIONS) off the hot
+// path; gauges are sampled every GAUGE_INTERVAL_MS and published on core NATS; Prometheus scrapes
+// /metrics on the agent's metrics port. See docs/metrics.md.
+//
+// Delivery: recordInvocation pushes onto a bounded outbox (100k records / 64 MB) and returns. A pump
+// publishes batches with JetStream acknowledgements and Nats-Msg-Id = record id; a record leaves the
+// outbox only once acknowledged, so a NATS outage (or restart) loses nothing up to the bound, and a
+// resend of a record that did arrive is deduplicated by the stream.
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { NatsConnection } from 'nats';
+import type { Logger } from 'pino';
+import {
+  EVENT_SCHEMA_VERSION,
+  SUBJECTS,
+  connectNats,
+  ensureInvocationStream,
+  ensureMetricsStream,
+  type GaugeEvent,
+  type InvocationEvent,
+  type StratusConfig,
+  type ThrottleEvent,
+} from '@stratus/common';
+import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox';
+import { JetStreamPump } from './jetstream-pump';
+import { AgentPrometheus } from './prometheus';
+
+export { createHostSampler, type HostSample } from './host-sampler';
+export { Outbox, DEFAULT_OUTBOX_LIMITS } from './outbox';
+
+export const GAUGE_INTERVAL_MS = 2_000;
+const THROTTLE_FLUSH_MS = 1_000;
+
+export interface AgentTelemetry {
+  /** Never blocks; batched publishing on NATS JetStream, bounded buffer while NATS is down. */
+  recordInvocation(record: InvocationEvent): void;
+  recordThrottle(fn: string, backend: string): void;
+  close(): Promise<void>;
+  /** Prometheus /metrics HTTP server of the agent (STRATUS_AGENT_METRICS_PORT, 0 = free port). */
+  readonly metricsPort: number;
+  /** For tests and /healthz: events waiting for an ack, dropped, acknowledged; NATS connected. */
+  stats(): { held: number; dropped: number; published: number; duplicates: number; connected: boolean };
+  /** The latest gauge event published (undefined before the first sample). */
+  lastGauges(): GaugeEvent | undefined;
+}
+
+export interface CreateAgentTelemetryOptions {
+  config: StratusConfig;
+  agentId: string;
+  logger: Logger;
+  sampleGauges: () => Omit<GaugeEvent, 'schema' | 'agentId' | 'at'>;
+  /** Use this connection instead of opening one (it is not closed by close()). */
+  nats?: NatsConnection;
+  outboxLimits?: OutboxLimits;
+  gaugeIntervalMs?: number;
+  maxFunctionLabels?: number;
+}
+
+/**
+ * Starts the agent's telemetry. Resolves once the /metrics server listens; the NATS connection is
+ * made in the background (an agent starts and serves while NATS is still down; records wait in the
+ * outbox). With config.metricsEnabled false, nothing is published (Prometheus still works).
+ */
+export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): Promise<AgentTelemetry> {
+  const { config, agentId, logger: parentLogger } = opts;
+  const logger = parentLogger.child({ component: 'telemetry' });
+  const publish = config.metricsEnabled;
+  const outbox = new Outbox(opts.outboxLimits ?? DEFAULT_OUTBOX_LIMITS);
+  let nc: NatsConnection | undefined = opts.nats;
+  let closed = false;
+  const ensureStreams = async (c: NatsConnection) => {
+    await ensureInvocationStream(c);
+    await ensureMetricsStream(c);
+  };
+  const pump = new JetStreamPump(outbox, {
+    logger,
+    onNoStream: async () => {
+      if (nc) await ensureStreams(nc);
+    },
+  });
+  const prom = new AgentPrometheus({
+    agentId,
+    maxFunctionLabels: opts.maxFunctionLabels,
+    telemetry: () => ({ held: outbox.held, dropped: outbox.dropped, published: pump.stats.published }),
+  });
+  const invocationSubject = SUBJECTS.invocation(agentId);
+  const throttleSubject = SUBJECTS.throttles(agentId);
+
+  const attach = async (c: NatsConnection) => {
+    try {
+      await ensureStreams(c);
+    } catch (err) {
+      logger.warn({ err }, 'could not ensure the JetStream streams yet; will retry on publish');
+    }
+    pump.attach(c);
+    void (async () => {
+      for await (const s of c.status()) if (s.type === 'reconnect') pump.kick();
+    })().catch(() => undefined);
+  };
+  const aborter = new AbortController();
+  if (publish) {
+    if (nc) await attach(nc);
+    else {
+      void connectNats(config.natsUrl, { name: `stratus-agent-telemetry-${agentId}`, logger, signal: aborter.signal })
+        .then(async (c) => {
+          if (closed) {
+            await c.close();
+            return;
+          }
+          nc = c;
+          await attach(c);
+        })
+        .catch((err) => {
+          if (!closed) logger.error({ err }, 'telemetry could not connect to NATS');
+        });
+    }
+  }
+
+  // throttles: counted per function and backend, one JetStream event per second at most
+  let throttleCounts = new Map<string, { function: string; backend: string; count: number; at: string }>();
+  const flushThrottles = () => {
+    if (throttleCounts.size === 0) return;
+    const counts = [...throttleCounts.values()];
+    throttleCounts = new Map();
+    const event: ThrottleEvent = { schema: EVENT_SCHEMA_VERSION, agentId, id: randomUUID(), at: new Date().toISOString(), counts };
+    outbox.push({ subject: throttleSubject, msgId: event.id, payload: event, bytes: 200 + 100 * counts.length });
+    pump.kick();
+  };
+  const throttleTimer = setInterval(flushThrottles, THROTTLE_FLUSH_MS);
+  throttleTimer.unref();
+
+  // gauges: sampled on an interval, core NATS (only the latest matters; a lost sample is harmless)
+  let last: GaugeEvent | undefined;
+  const encoder = new TextEncoder();
+  const sample = () => {
+    try {
+      const g = opts.sampleGauges();
+      prom.gauges(g);
+      last = { ...g, schema: EVENT_SCHEMA_VERSION, agentId, at: new Date().toISOString() };
+      if (publish && nc && !nc.isClosed()) nc.publish(SUBJECTS.gauges(agentId), encoder.encode(JSON.stringify(last)));
+    } catch (err) {
+      logger.warn({ err }, 'gauge sample failed');
+    }
+  };
+  const gaugeTimer = setInterval(sample, opts.gaugeIntervalMs ?? GAUGE_INTERVAL_MS);
+  gaugeTimer.unref();
+  setImmediate(sample);
+
+  const server = await listenMetrics(config, prom, logger);
+  const metricsPort = (server.address() as AddressInfo).port;
+  logger.info({ metricsPort, publish }, 'agent telemetry started');
+
+  return {
+    metricsPort,
+    recordInvocation(record: InvocationEvent): void {
+      prom.invocation(record);
+      if (!publish) return;
+      const bytes = 700 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
+      outbox.push({ subject: invocationSubject, msgId: record.id, payload: record, bytes });
+      pump.kick();
+    },
+    recordThrottle(fn: string, backend: string): void {
+      prom.throttle(fn, backend);
+      if (!publish) return;
+      const key = `${fn}\u0000${backend}`;
+      const entry = throttleCounts.get(key);
+      if (entry) entry.count++;
+      else throttleCounts.set(key, { function: fn, backend, count: 1, at: new Date().toISOString() });
+    },
+    stats: () => ({
+      held: outbox.held,
+      dropped: outbox.dropped,
+      published: pump.stats.published,
+      duplicates: pump.stats.duplicates,
+      connected: !!nc && !nc.isClosed(),
+    }),
+    lastGauges: () => last,
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      aborter.abort();
+      clearInterval(gaugeTimer);
+      clearInterval(throttleTimer);
+      flushThrottles();
+      await pump.close(5_000);
+      if (outbox.held > 0) logger.warn({ held: outbox.held }, 'telemetry closed with unpublished events');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections?.();
+      if (!opts.nats && nc) await nc.close().catch(() => undefined);
+    },
+  };
+}
+
+async function listenMetrics(config: StratusConfig, prom: AgentPrometheus, logger: Logger): Promise<http.Server> {
+  const handler: http.RequestListener = (req, res) => {
+    if (req.method === 'GET' && (req.url === '/metrics' || req.url?.startsWith('/metrics?'))) {
+      prom.registry.metrics().then(
+        (body) => {
+          res.writeHead(200, { 'content-type': prom.registry.contentType });
+          res.end(body);
+        },
+        (err) => {
+          logger.error({ err }, 'metrics collection failed');
+          res.writeHead(500).end();
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'only GET /metrics is served here' } }));
+  };
+  const tryListen = (port: number) =>
+    new Promise<http.Server>((resolve, reject) => {
+      const server = http.createServer(handler);
+      server.once('error', reject);
+      server.listen(port, config.host, () => {
+        server.off('error', reject);
+        resolve(server);
+      });
+    });
+  try {
+    return await tryListen(config.agentMetricsPort);
+  } catch (err) {
+    // the default port taken (a second agent on this host) and not set explicitly: take a free one
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' && !process.env.STRATUS_AGENT_METRICS_PORT) {
+      logger.warn({ port: config.agentMetricsPort }, 'default agent metrics port in use; using a free port');
+      return tryListen(0);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,104 @@
+// A bounded outbox of events waiting for a JetStream acknowledgement. Records enter it on the hot path
+// (an O(1) push, no encoding); a background pump drains it. While NATS is down it keeps filling up to
+// its bounds, then drops the oldest (counted), so an outage costs memory, never invocation latency.
+
+export interface OutboxItem {
+  subject: string;
+  /** Nats-Msg-Id: the stream drops a resend of an id it already holds (duplicate window). */
+  msgId: string;
+  payload: unknown;
+  /** Estimated bytes, for the byte bound (not exact: avoids encoding on the hot path). */
+  bytes: number;
+}
+
+export interface OutboxLimits {
+  maxItems: number;
+  maxBytes: number;
+}
+
+export const DEFAULT_OUTBOX_LIMITS: OutboxLimits = { maxItems: 100_000, maxBytes: 64 * 1024 * 1024 };
+
+/** FIFO with O(1) push/shift and a put-back at the front for batches that failed to publish. */
+export class Outbox {
+  private items: (OutboxItem | undefined)[] = [];
+  private head = 0;
+  private bytesHeld = 0;
+  /** Items taken out for publishing and not yet acknowledged or put back: counted in the bounds. */
+  private inFlightItems = 0;
+  private inFlightBytes = 0;
+  dropped = 0;
+
+  constructor(readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS) {}
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  get bytes(): number {
+    return this.bytesHeld;
+  }
+  /** Waiting plus in flight. */
+  get held(): number {
+    return this.length + this.inFlightItems;
+  }
+
+  push(item: OutboxItem): void {
+    this.items.push(item);
+    this.bytesHeld += item.bytes;
+    while (
+      this.length > 0 &&
+      (this.length + this.inFlightItems > this.limits.maxItems || this.bytesHeld + this.inFlightBytes > this.limits.maxBytes)
+    ) {
+      const old = this.shiftOne();
+      if (!old) break;
+      this.dropped++;
+    }
+  }
+
+  /** Takes up to n items for publishing; give each back with `settle` (acked) or `putBack` (failed). */
+  take(n: number): OutboxItem[] {
+    const out: OutboxItem[] = [];
+    while (out.length < n) {
+      const item = this.shiftOne();
+      if (!item) break;
+      out.push(item);
+      this.inFlightItems++;
+      this.inFlightBytes += item.bytes;
+    }
+    return out;
+  }
+
+  settle(items: OutboxItem[]): void {
+    for (const item of items) {
+      this.inFlightItems--;
+      this.inFlightBytes -= item.bytes;
+    }
+  }
+
+  /** Failed items go back to the front, in their original order, ahead of newer ones. */
+  putBack(items: OutboxItem[]): void {
+    this.settle(items);
+    if (items.length === 0) return;
+    const rest = this.items.slice(this.head);
+    this.items = [...items, ...rest];
+    this.head = 0;
+    for (const item of items) this.bytesHeld += item.bytes;
+    // the bounds still hold: drop the oldest if newer records filled the space meanwhile
+    while (this.length > this.limits.maxItems || this.bytesHeld > this.limits.maxBytes) {
+      if (!this.shiftOne()) break;
+      this.dropped++;
+    }
+  }
+
+  private shiftOne(): OutboxItem | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined;
+    this.head++;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (item) this.bytesHeld -= item.bytes;
+    return item;
+  }
+}

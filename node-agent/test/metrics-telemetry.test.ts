@@ -1,0 +1,186 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
+import { INVOCATIONS_STREAM, SUBJECTS, connectNats, createLogger, loadConfig, type GaugeEvent } from '@stratus/common';
+import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
+import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
+import { createAgentTelemetry, Outbox } from '../src/metrics/index';
+
+const logger = createLogger('test');
+logger.level = 'warn';
+const gauges = (): Omit<GaugeEvent, 'schema' | 'agentId' | 'at'> => ({
+  containers: [
+    { backend: 'docker', runtime: 'python3.11', state: 'warm', count: 2 },
+    { backend: 'gvisor', runtime: 'nodejs20.x', state: 'busy', count: 1 },
+  ],
+  memoryUsedMb: 384,
+  memoryBudgetMb: 4096,
+  queued: 1,
+  running: 3,
+  hostCpuPercent: 12.5,
+  hostMemoryUsedMb: 2000,
+  hostMemoryTotalMb: 24000,
+});
+
+/** Message ids (record ids) in the invocation stream, read with an ephemeral consumer. */
+async function idsInStream(nc: NatsConnection): Promise<string[]> {
+  const jsm = await nc.jetstreamManager();
+  const info = await jsm.streams.info(INVOCATIONS_STREAM);
+  const total = info.state.messages;
+  const js = nc.jetstream();
+  const ci = await jsm.consumers.add(INVOCATIONS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30e9 });
+  const consumer = await js.consumers.get(INVOCATIONS_STREAM, ci.name);
+  const ids: string[] = [];
+  while (ids.length < total) {
+    const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
+    let got = 0;
+    for await (const m of batch) {
+      ids.push(m.json<{ id: string }>().id);
+      got++;
+    }
+    if (got === 0) break;
+  }
+  await jsm.consumers.delete(INVOCATIONS_STREAM, ci.name);
+  return ids;
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('agent telemetry', () => {
+  let nats: TestNatsServer;
+  before(async () => {
+    nats = await startTestNatsServer();
+  });
+  after(async () => {
+    await nats.dispose();
+  });
+
+  it('publishes every record to JetStream, gauges on core NATS, and serves valid Prometheus text', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0 });
+    const nc = await connectNats(nats.url);
+    const gaugeSub = nc.subscribe(SUBJECTS.gauges('agent-t1'), { max: 1 });
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-t1', logger, sampleGauges: gauges, gaugeIntervalMs: 200 });
+    try {
+      const records = Array.from({ length: 50 }, (_, i) =>
+        makeInvocationEvent({ agentId: 'agent-t1', function: i % 2 ? 'echo' : 'sleep', coldStart: i < 3, status: i % 10 === 0 ? 'error' : 'success', errorType: i % 10 === 0 ? 'Handled' : '' }),
+      );
+      for (const r of records) telemetry.recordInvocation(r);
+      telemetry.recordThrottle('echo', 'docker');
+      await waitFor(() => telemetry.stats().published >= 50);
+      const ids = await idsInStream(nc);
+      assert.deepEqual(new Set(ids), new Set(records.map((r) => r.id)));
+
+      for await (const m of gaugeSub) {
+        const g = m.json<GaugeEvent>();
+        assert.equal(g.agentId, 'agent-t1');
+        assert.equal(g.schema, 1);
+        assert.equal(g.containers.length, 2);
+      }
+
+      const res = await fetch(`http://127.0.0.1:${telemetry.metricsPort}/metrics`);
+      const text = await res.text();
+      assert.equal(res.status, 200);
+      assert.match(text, /stratus_invocations_total\{function="echo",backend="docker",status="success",start="warm",agent="agent-t1"\} \d+/);
+      assert.match(text, /stratus_cold_starts_total\{function="sleep",backend="docker",agent="agent-t1"\} 2/);
+      assert.match(text, /stratus_throttles_total\{function="echo",backend="docker",agent="agent-t1"\} 1/);
+      assert.match(text, /stratus_containers\{backend="gvisor",runtime="nodejs20.x",state="busy",agent="agent-t1"\} 1/);
+      assert.match(text, /stratus_invocation_duration_seconds_bucket\{le="0.025",agent="agent-t1",function="echo",backend="docker"\} \d+/);
+      execFileSync('promtool', ['check', 'metrics'], { input: text });
+    } finally {
+      await telemetry.close();
+      await nc.close();
+    }
+  });
+
+  it('caps distinct function labels and puts the rest under _other', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsEnabled: false });
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-cap', logger, sampleGauges: gauges, maxFunctionLabels: 3 });
+    try {
+      for (let i = 0; i < 10; i++) telemetry.recordInvocation(makeInvocationEvent({ function: `f${i}` }));
+      const text = await (await fetch(`http://127.0.0.1:${telemetry.metricsPort}/metrics`)).text();
+      const fns = new Set([...text.matchAll(/stratus_invocations_total\{function="([^"]+)"/g)].map((m) => m[1]));
+      assert.deepEqual([...fns].sort(), ['_other', 'f0', 'f1', 'f2']);
+      assert.match(text, /stratus_invocations_total\{function="_other"[^}]*\} 7/);
+    } finally {
+      await telemetry.close();
+    }
+  });
+
+  it('loses no record when NATS is stopped and restarted in the middle of a load', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0 });
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-outage', logger, sampleGauges: gauges });
+    const nc0 = await connectNats(nats.url);
+    const before = (await idsInStream(nc0)).length;
+    await nc0.close();
+    const sent: string[] = [];
+    let stop = false;
+    // a steady load of ~2000 records/s for the whole test
+    const load = (async () => {
+      while (!stop) {
+        for (let i = 0; i < 20; i++) {
+          const r = makeInvocationEvent({ agentId: 'agent-outage' });
+          telemetry.recordInvocation(r);
+          sent.push(r.id);
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      await waitFor(() => telemetry.stats().published > 500);
+      await nats.stop();
+      const atStop = sent.length;
+      await waitFor(() => sent.length > atStop + 2000); // the load goes on while NATS is down
+      assert.ok(telemetry.stats().held > 1000, 'records wait in the outbox while NATS is down');
+      await nats.start();
+      await new Promise((r) => setTimeout(r, 1000));
+      stop = true;
+      await load;
+      await waitFor(() => telemetry.stats().held === 0, 60_000);
+      const nc = await connectNats(nats.url);
+      const ids = await idsInStream(nc);
+      await nc.close();
+      const stored = new Set(ids);
+      const missing = sent.filter((id) => !stored.has(id));
+      assert.equal(missing.length, 0, `${missing.length} of ${sent.length} records missing`);
+      assert.equal(ids.length - before, sent.length, 'no duplicates in the stream');
+      assert.equal(telemetry.stats().dropped, 0);
+    } finally {
+      stop = true;
+      await load;
+      await telemetry.close();
+    }
+  });
+});
+
+describe('outbox', () => {
+  it('drops the oldest items beyond its bounds and counts them', () => {
+    const box = new Outbox({ maxItems: 3, maxBytes: 1_000 });
+    for (let i = 0; i < 5; i++) box.push({ subject: 's', msgId: String(i), payload: i, bytes: 10 });
+    assert.equal(box.length, 3);
+    assert.equal(box.dropped, 2);
+    assert.deepEqual(box.take(10).map((x) => x.msgId), ['2', '3', '4']);
+  });
+
+  it('puts failed items back ahead of newer ones', () => {
+    const box = new Outbox({ maxItems: 10, maxBytes: 1_000 });
+    for (let i = 0; i < 3; i++) box.push({ subject: 's', msgId: String(i), payload: i, bytes: 10 });
+    const taken = box.take(2);
+    box.push({ subject: 's', msgId: 'new', payload: 0, bytes: 10 });
+    box.putBack(taken);
+    assert.deepEqual(box.take(10).map((x) => x.msgId), ['0', '1', '2', 'new']);
+  });
+
+  it('bounds bytes as well as items', () => {
+    const box = new Outbox({ maxItems: 100, maxBytes: 100 });
+    for (let i = 0; i < 5; i++) box.push({ subject: 's', msgId: String(i), payload: i, bytes: 40 });
+    assert.equal(box.length, 2);
+    assert.equal(box.bytes, 80);
+  });
+});
