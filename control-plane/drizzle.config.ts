@@ -1,0 +1,14 @@
+// drizzle-kit: `flock /tmp/stratus-migrations.lock npx drizzle-kit generate --config control-plane/drizzle.config.ts`
+// (from the repository root). Every src/**/schema.ts contributes tables; the migrations are
+// committed under control-plane/drizzle/ and applied at start by the control plane (both drivers).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'drizzle-kit';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: path.join(here, 'src/**/schema.ts'),
+  out: path.join(here, 'drizzle'),
+});

@@ -1,0 +1,70 @@
+// Opening the store: PostgreSQL through the `postgres` driver when DATABASE_URL is set, else an
+// embedded PGlite database in <STRATUS_DATA_DIR>/pglite. Both give the same drizzle type, and both
+// apply the committed migrations (control-plane/drizzle/) before anything else touches the store.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StratusConfig } from '@stratus/common';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** The drizzle database both drivers give: use the query builder, not driver-specific results. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface OpenedDatabase {
+  db: Database;
+  driver: 'postgres' | 'pglite';
+  /** Where the data lives, for logs (the URL without its password, or the PGlite folder). */
+  location: string;
+  close(): Promise<void>;
+}
+
+export const MIGRATIONS_FOLDER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'drizzle');
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable url)';
+  }
+}
+
+/**
+ * Opens the store and migrates it. `config.databaseUrl` picks PostgreSQL; otherwise PGlite in
+ * `<config.dataDir>/pglite` (created if missing). The caller owns the returned close().
+ */
+export async function openDatabase(config: Pick<StratusConfig, 'databaseUrl' | 'dataDir'>, opts: { migrate?: boolean } = {}): Promise<OpenedDatabase> {
+  const migrateNow = opts.migrate ?? true;
+  if (config.databaseUrl) {
+    const { default: postgres } = await import('postgres');
+    const { drizzle } = await import('drizzle-orm/postgres-js');
+    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
+    const client = postgres(config.databaseUrl, { max: 10, onnotice: () => {} });
+    const db = drizzle(client, { schema });
+    try {
+      if (migrateNow) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    } catch (err) {
+      await client.end({ timeout: 1 });
+      throw err;
+    }
+    return { db: db as unknown as Database, driver: 'postgres', location: redact(config.databaseUrl), close: () => client.end({ timeout: 5 }) };
+  }
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  const { migrate } = await import('drizzle-orm/pglite/migrator');
+  const dir = path.join(config.dataDir, 'pglite');
+  await fs.mkdir(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  const db = drizzle(client, { schema });
+  try {
+    if (migrateNow) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (err) {
+    await client.close();
+    throw err;
+  }
+  return { db: db as unknown as Database, driver: 'pglite', location: dir, close: () => client.close() };
+}

@@ -1,0 +1,129 @@
+// The control plane's tables (drizzle-orm). drizzle-kit generates the migrations in
+// control-plane/drizzle/ from every src/**/schema.ts (the metrics module keeps its own tables).
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
+import type { NodeStatus } from '@stratus/proto';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)),
+});
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** One row per function name; its versions live in function_versions. */
+export const functions = pgTable('functions', {
+  name: text('name').primaryKey(),
+  latestVersion: integer('latest_version').notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+  updatedAt: timestamptz('updated_at').notNull().defaultNow(),
+});
+
+/** Code archives, content-addressed: many versions (and functions) can share one. */
+export const codeBlobs = pgTable('code_blobs', {
+  sha256: text('sha256').primaryKey(),
+  data: bytea('data').notNull(),
+  size: integer('size').notNull(),
+  files: integer('files').notNull(),
+  unpackedBytes: bigint('unpacked_bytes', { mode: 'number' }).notNull(),
+  createdAt: timestamptz('created_at').notNull().defaultNow(),
+});
+
+/** Immutable, numbered versions: every create or update adds one. */
+export const functionVersions = pgTable(
+  'function_versions',
+  {
+    functionName: text('function_name')
+      .notNull()
+      .references(() => functions.name, { onDelete: 'cascade' }),
+    version: integer('version').notNull(),
+    runtime: text('runtime').notNull(),
+    handler: text('handler').notNull(),
+    memoryMb: integer('memory_mb').notNull(),
+    timeoutSec: integer('timeout_sec').notNull(),
+    env: jsonb('env').$type<Record<string, string>>().notNull(),
+    maxConcurrency: integer('max_concurrency').notNull(),
+    backend: text('backend').notNull(),
+    description: text('description').notNull().default(''),
+    minWarm: integer('min_warm').notNull().default(0),
+    codeSha256: text('code_sha256')
+      .notNull()
+      .references(() => codeBlobs.sha256),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.functionName, t.version] }), index('function_versions_code_idx').on(t.codeSha256)],
+);
+
+/** Agents as last heard of: the in-memory registry is authoritative while running, this survives restarts. */
+export const nodes = pgTable('nodes', {
+  id: text('id').primaryKey(),
+  address: text('address').notNull(),
+  status: jsonb('status').$type<NodeStatus>().notNull(),
+  state: text('state').notNull(),
+  registeredAt: timestamptz('registered_at').notNull().defaultNow(),
+  lastHeartbeatAt: timestamptz('last_heartbeat_at').notNull().defaultNow(),
+});
+
+/** One record per invocation, as published by the agent that ran it (every field of the proto Invocation). */
+export const invocations = pgTable(
+  'invocations',
+  {
+    id: text('id').primaryKey(), // the request id
+    function: text('function').notNull(),
+    version: integer('version').notNull().default(0),
+    agentId: text('agent_id').notNull().default(''),
+    backend: text('backend').notNull().default(''),
+    runtime: text('runtime').notNull().default(''),
+    status: text('status').notNull(),
+    errorType: text('error_type').notNull().default(''),
+    errorMessage: text('error_message').notNull().default(''),
+    coldStart: boolean('cold_start').notNull().default(false),
+    startedAt: timestamptz('started_at').notNull(),
+    endedAt: timestamptz('ended_at'),
+    queueMs: doublePrecision('queue_ms').notNull().default(0),
+    startMs: doublePrecision('start_ms').notNull().default(0),
+    initMs: doublePrecision('init_ms').notNull().default(0),
+    durationMs: doublePrecision('duration_ms').notNull().default(0),
+    billedMs: doublePrecision('billed_ms').notNull().default(0),
+    overheadMs: doublePrecision('overhead_ms').notNull().default(0),
+    maxMemoryMb: integer('max_memory_mb').notNull().default(0),
+    cpuMs: doublePrecision('cpu_ms').notNull().default(0),
+    requestBytes: integer('request_bytes').notNull().default(0),
+    responseBytes: integer('response_bytes').notNull().default(0),
+    memoryMb: integer('memory_mb').notNull().default(0),
+    logs: text('logs').notNull().default(''),
+    logsTruncated: boolean('logs_truncated').notNull().default(false),
+    // Words of the error and the logs, for `search` (the 'simple' configuration: no stemming, any language).
+    searchVector: tsvector('search_vector').generatedAlwaysAs(
+      sql`to_tsvector('simple', "error_type" || ' ' || "error_message" || ' ' || left("logs", 300000))`,
+    ),
+  },
+  (t) => [
+    index('invocations_function_started_idx').on(t.function, t.startedAt.desc()),
+    index('invocations_started_idx').on(t.startedAt.desc()),
+    index('invocations_status_started_idx').on(t.status, t.startedAt.desc()),
+    index('invocations_agent_started_idx').on(t.agentId, t.startedAt.desc()),
+    index('invocations_search_idx').using('gin', t.searchVector),
+  ],
+);
+
+export type FunctionRow = typeof functions.$inferSelect;
+export type FunctionVersionRow = typeof functionVersions.$inferSelect;
+export type CodeBlobRow = typeof codeBlobs.$inferSelect;
+export type NodeRow = typeof nodes.$inferSelect;
+export type InvocationRow = typeof invocations.$inferSelect;
+export type NewInvocationRow = typeof invocations.$inferInsert;
