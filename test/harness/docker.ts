@@ -1,0 +1,43 @@
+// Docker queries for tests, through the docker CLI (what a person would type).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Ids of containers (running or not) carrying every given label (key=value). */
+export async function containersWithLabels(labels: string[]): Promise<string[]> {
+  const args = ['ps', '-aq', '--no-trunc', ...labels.flatMap((l) => ['--filter', `label=${l}`])];
+  const { stdout } = await run('docker', args);
+  return stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+}
+
+export async function removeContainers(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await run('docker', ['rm', '-f', ...ids]).catch(() => undefined);
+}
+
+export async function removeNetwork(name: string): Promise<void> {
+  await run('docker', ['network', 'rm', name]).catch(() => undefined);
+}
+
+export async function dockerAvailable(): Promise<boolean> {
+  try {
+    await run('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Which backends the engine can run here: docker always when it answers, gvisor when runsc is registered. */
+export async function availableBackends(): Promise<string[]> {
+  if (!(await dockerAvailable())) return [];
+  const { stdout } = await run('docker', ['info', '--format', '{{json .Runtimes}}']);
+  const runtimes = Object.keys(JSON.parse(stdout || '{}'));
+  return runtimes.includes('runsc') ? ['docker', 'gvisor'] : ['docker'];
+}
+
+/** Docker `run --rm` of an image, for the naive baseline. */
+export async function dockerRunRm(image: string, cmd: string[], runtime?: string): Promise<void> {
+  await run('docker', ['run', '--rm', ...(runtime ? ['--runtime', runtime] : []), '--network', 'none', image, ...cmd]);
+}
