@@ -28,6 +28,8 @@ interface Component {
   /** Time allowed for SIGTERM before SIGKILL. */
   stopMs: number;
   startMs: number;
+  /** The platform works without it: failing to start is a warning, not the end. */
+  optional?: boolean;
 }
 
 const tsMain = (rel: string) => () => {
@@ -80,6 +82,7 @@ export const COMPONENTS: Component[] = [
     probe: (c) => ({ kind: 'tcp', host: reachable(c.host), port: c.dashboardPort }),
     stopMs: 5_000,
     startMs: 60_000,
+    optional: true,
   },
 ];
 
@@ -144,6 +147,7 @@ function probeOnce(p: ReturnType<Component['probe']>): Promise<boolean> {
 
 interface Running {
   component: Component;
+  up: boolean;
   child: ChildProcess;
   exited: Promise<number | null>;
   lastLines: string[];
@@ -227,10 +231,10 @@ async function main(): Promise<void> {
     pipeLines(child.stdout!, prefix, format, lastLines);
     pipeLines(child.stderr!, prefix, format, lastLines);
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const r: Running = { component, child, exited, lastLines };
+    const r: Running = { component, child, exited, lastLines, up: false };
     running.push(r);
     void exited.then((code) => {
-      if (stopping) return;
+      if (stopping || !r.up) return;
       console.log(pc.red(`${component.label} exited unexpectedly (code ${code ?? child.signalCode})`));
       if (running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) void stopAll(1);
     });
@@ -248,12 +252,24 @@ async function main(): Promise<void> {
     if (stopping) return;
     if (!up) {
       const why = child.exitCode !== null || child.signalCode !== null ? 'exited before answering' : `did not answer on ${probe.host}:${probe.port} within ${formatMs(component.startMs)}`;
+      if (component.optional) {
+        console.log(pc.yellow(`${component.label} ${why}; continuing without it`));
+        signalGroup(child, 'SIGKILL');
+        skipped.push(component.label);
+        continue;
+      }
       console.log(pc.red(`${component.label} ${why}`));
       await stopAll(1);
       return;
     }
+    r.up = true;
   }
 
+  if (!running.some((r) => r.up)) {
+    console.log(pc.red('none of the components could be started'));
+    await stopAll(1);
+    return;
+  }
   printSummary(config, setup, wanted.map((c) => c.key), skipped, role);
 }
 
@@ -279,7 +295,7 @@ function printSummary(config: StratusConfig, setup: Awaited<ReturnType<typeof ru
     rows.push(['Backends', setup.gvisor.available ? 'docker, gvisor' : `docker (gvisor unavailable: ${setup.gvisor.reason})`]);
     rows.push(['Images', setup.images.map((i) => i.ref).join(', ')]);
   }
-  if (skipped.length) rows.push(['Not started', `${skipped.join(', ')} (not in this checkout yet)`]);
+  if (skipped.length) rows.push(['Not running', `${skipped.join(', ')} (see above)`]);
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log(pc.bold('\nStratus is running'));
   for (const [k, v] of rows) console.log(`  ${pc.bold(k.padEnd(width))}  ${v}`);

@@ -26,7 +26,11 @@ export function findTestFiles(root: string, kinds: TestKind[] = ['unit', 'integr
   const add = (kind: TestKind, dir: string) => {
     const files: string[] = [];
     walkTests(dir, files);
-    for (const f of files.sort()) found.push({ kind, file: path.relative(root, f) });
+    for (const f of files.sort()) {
+      const file = path.relative(root, f);
+      // A component's own browser tests (e.g. dashboard/test/browser/) count as browser tests.
+      found.push({ kind: file.split(path.sep).includes('browser') ? 'browser' : kind, file });
+    }
   };
   if (kinds.includes('unit')) {
     for (const entry of fs.readdirSync(root, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
