@@ -1,0 +1,77 @@
+// Thin helpers over the docker CLI (the benchmark measures what a user of the CLI would see).
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BenchBackend } from './options.ts';
+
+export interface ExecResult { stdout: string; stderr: string; code: number }
+
+export function run(cmd: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: opts.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as NodeJS.ErrnoException & { code?: unknown }).code === 'number' ? Number((err as { code?: unknown }).code) : 1) : 0;
+      resolve({ stdout: String(stdout), stderr: String(stderr) || (err && !stderr ? String(err.message) : ''), code });
+    });
+  });
+}
+
+export async function docker(args: string[], timeoutMs?: number): Promise<string> {
+  const r = await run('docker', args, { timeoutMs });
+  if (r.code !== 0) throw new Error(`docker ${args.slice(0, 3).join(' ')}... failed: ${r.stderr.trim() || r.stdout.trim()}`);
+  return r.stdout;
+}
+
+/** The OCI runtime name Docker knows each backend by. */
+export function ociRuntime(backend: BenchBackend): string {
+  return backend === 'gvisor' ? 'runsc' : 'runc';
+}
+
+/**
+ * The runtime image of a Lambda runtime: the local tag the image build leaves
+ * (stratus/runtime-<runtime>:latest); builds the images through helper A's node-agent/src/images
+ * when the tag is missing.
+ */
+export async function runtimeImages(runtimes: string[], repoRoot: string, onProgress: (msg: string) => void): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const missing: string[] = [];
+  for (const rt of runtimes) {
+    const ref = `stratus/runtime-${rt}:latest`;
+    const r = await run('docker', ['image', 'inspect', '--format', '{{.Id}}', ref]);
+    if (r.code === 0) out[rt] = ref;
+    else missing.push(rt);
+  }
+  if (missing.length > 0) {
+    const mod = path.join(repoRoot, 'node-agent/src/images/index.ts');
+    if (!fs.existsSync(mod)) throw new Error(`runtime images ${missing.join(', ')} are missing and node-agent/src/images is not there to build them`);
+    const images = (await import(pathToFileURL(mod).href)) as {
+      ensureRuntimeImages: (opts: { logger: unknown; runtimes?: string[]; onProgress?: (m: string) => void }) => Promise<Record<string, string>>;
+    };
+    const { createLogger } = await import('@stratus/common');
+    const built = await images.ensureRuntimeImages({ logger: createLogger('bench'), runtimes: missing, onProgress });
+    for (const rt of missing) out[rt] = built[rt];
+  }
+  return out;
+}
+
+/** Containers carrying a label (any state), with all their labels. */
+export async function containersWithLabel(label: string): Promise<Array<{ id: string; state: string; labels: Record<string, string> }>> {
+  const ids = (await docker(['ps', '-a', '-q', '--no-trunc', '--filter', `label=${label}`])).split('\n').filter(Boolean);
+  if (ids.length === 0) return [];
+  const raw = JSON.parse(await docker(['inspect', ...ids])) as Array<{ Id: string; State: { Status: string }; Config: { Labels: Record<string, string> | null } }>;
+  return raw.map((c) => ({ id: c.Id, state: c.State.Status, labels: c.Config.Labels ?? {} }));
+}
+
+export async function removeContainers(ids: string[]): Promise<void> {
+  if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
+}
+
+export async function versions(): Promise<{ docker: string; runsc: string; containerd: string; runc: string }> {
+  const [d, s] = await Promise.all([
+    run('docker', ['version', '--format', '{{.Server.Version}}']),
+    run('runsc', ['--version']),
+  ]);
+  const info = await run('docker', ['info', '--format', '{{.ContainerdCommit.ID}} {{.RuncCommit.ID}}']);
+  const [containerd = '', runc = ''] = info.stdout.trim().split(' ');
+  return { docker: d.stdout.trim(), runsc: s.stdout.split('\n')[0]?.trim() ?? '', containerd, runc };
+}

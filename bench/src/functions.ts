@@ -1,0 +1,60 @@
+// Deploying and invoking benchmark functions through the gateway's REST API (what users call).
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Fixture } from './fixtures.ts';
+import { request, sendJson, type TimedResponse } from './http-client.ts';
+import type { BenchPlatform } from './platform.ts';
+
+export const FUNCTION_MEMORY_MB = 128;
+
+export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = 64): Promise<void> {
+  const body = {
+    name, runtime: fixture.runtime, handler: fixture.handler, files: fixture.files, memoryMb: FUNCTION_MEMORY_MB,
+    timeoutSec: 30, backend, maxConcurrency, description: `stratus bench ${fixture.id}`,
+  };
+  const r = await sendJson('POST', `${p.gatewayUrl}/api/v1/functions`, body);
+  if (r.status !== 201 && r.status !== 200) throw new Error(`deploying ${name} answered ${r.status}: ${r.text.slice(0, 300)}`);
+}
+
+export async function deleteFunction(p: BenchPlatform, name: string): Promise<void> {
+  await request(`${p.gatewayUrl}/api/v1/functions/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch(() => undefined);
+}
+
+export interface Invocation extends TimedResponse {
+  ok: boolean;
+  cold: boolean;
+  functionMs: number | undefined;
+}
+
+export async function invoke(p: BenchPlatform, name: string, payload = '{}'): Promise<Invocation> {
+  const r = await request(`${p.gatewayUrl}/function/${encodeURIComponent(name)}`, { body: payload, timeoutMs: 60_000 });
+  const durationHeader = r.headers['x-stratus-duration-ms'];
+  const functionMs = durationHeader !== undefined ? Number(durationHeader) : undefined;
+  return { ...r, ok: r.status === 200, cold: r.headers['x-stratus-cold-start'] === 'true', functionMs: Number.isFinite(functionMs) ? functionMs : undefined };
+}
+
+/**
+ * Waits until the agent holds at least `want` pre-warmed containers of this runtime and backend
+ * ("the pool warm"). Returns false when that did not happen within the timeout.
+ */
+export async function waitForPrewarmed(p: BenchPlatform, runtime: string, backend: string, want: number, timeoutMs = 20_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const status = await p.agentStatus();
+      const n = status.containers.filter((c) => c.runtime === runtime && c.backend === backend && c.state === 'prewarmed').length;
+      if (n >= want) return true;
+    } catch {
+      // the agent may be busy; try again
+    }
+    await sleep(100);
+  }
+  return false;
+}
+
+/** The docker container id serving a function (the most recently used idle or busy one). */
+export async function containerOf(p: BenchPlatform, fnName: string): Promise<string | undefined> {
+  const status = await p.agentStatus();
+  const mine = status.containers.filter((c) => c.function === fnName && (c.state === 'idle' || c.state === 'busy'));
+  mine.sort((a, b) => (b.lastUsedAt || '').localeCompare(a.lastUsedAt || ''));
+  return mine[0]?.id;
+}

@@ -1,0 +1,313 @@
+// `npm run bench`: runs the benchmark matrix (baselines, raw HTTP ceiling, then Stratus itself with
+// metrics on, then with metrics off), prints the table and writes bench/results/.
+//
+// Order of a full run, each step reported by the progress display:
+//  1. `docker run --rm` baselines: bare container start and one invocation per container, per backend.
+//  2. The raw HTTP ceiling: a plain node:http server, sequential and under autocannon.
+//  3. A fresh platform (control plane, agent, gateway as separate processes, metrics on): per function
+//     and backend warm latency, container memory and throughput; then cold starts, the burst, the
+//     mixed load; then it is stopped and its containers counted (leaks).
+//  4. The same platform with STRATUS_METRICS=false: warm latency and throughput of the no-op functions.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startRawHttpServer } from './baselines/raw-http.ts';
+import { containerStart, dockerRunBaseline } from './baselines/docker-run.ts';
+import { costRows, ratios, targets } from './analysis.ts';
+import type { BenchContext, PlatformContext } from './context.ts';
+import { containersWithLabel, removeContainers, runtimeImages } from './docker.ts';
+import { selectFixtures, tempRoot, writeFixture, type Fixture } from './fixtures.ts';
+import { deployFunction } from './functions.ts';
+import { closeClient, request } from './http-client.ts';
+import { describeMachine } from './machine.ts';
+import { HELP, parseOptions, type BenchOptions } from './options.ts';
+import { startBenchPlatform, type BenchPlatform } from './platform.ts';
+import { Progress } from './progress.ts';
+import { buildTables, machineLine, toMarkdown, toText } from './report/tables.ts';
+import { renderSvg } from './report/svg.ts';
+import { burst } from './scenarios/burst.ts';
+import { coldStart } from './scenarios/cold.ts';
+import { containerMemory } from './scenarios/memory.ts';
+import { mixedLoad } from './scenarios/mixed.ts';
+import { throughput } from './scenarios/throughput.ts';
+import { warmLatency } from './scenarios/warm.ts';
+import { summarize } from './stats.ts';
+import type { BenchResult } from './types.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function has(opts: BenchOptions, ...s: BenchOptions['scenarios']): boolean {
+  return s.some((x) => opts.scenarios.includes(x));
+}
+
+function countSteps(opts: BenchOptions, fixtures: Fixture[]): number {
+  const fb = fixtures.length * opts.backends.length;
+  const runtimes = new Set(fixtures.map((f) => f.runtime)).size;
+  let n = 1; // images
+  if (has(opts, 'baseline')) n += runtimes * opts.backends.length + fb;
+  if (has(opts, 'raw', 'throughput')) n += 1;
+  const onPlatform = has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed');
+  if (onPlatform) {
+    n += 2; // start, stop
+    if (has(opts, 'warm', 'throughput', 'memory', 'mixed')) n += fb;
+    if (has(opts, 'memory')) n += fb;
+    if (has(opts, 'throughput')) n += fb;
+    if (has(opts, 'cold')) n += fb;
+    if (has(opts, 'burst')) n += opts.backends.length;
+    if (has(opts, 'mixed')) n += 1;
+  }
+  if (onPlatform && opts.metricsCompare && has(opts, 'warm', 'throughput')) n += 2 + 2 * fixtures.filter((f) => f.noop).length * opts.backends.length;
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let opts: BenchOptions;
+  try {
+    const parsed = parseOptions(argv, repoRoot);
+    if (parsed === 'help') { process.stdout.write(HELP); return 0; }
+    opts = parsed;
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const fixtures = selectFixtures(opts.runtimes, opts.functions);
+  if (fixtures.length === 0) { process.stderr.write('no benchmark function matches --runtimes/--functions\n'); return 2; }
+  const startedAt = new Date();
+  const runId = Date.now().toString(36);
+  const workDir = tempRoot();
+  const progress = new Progress(countSteps(opts, fixtures));
+  const ctx: BenchContext = {
+    opts, runId, fixtures, backends: opts.backends, progress, rows: [], memory: [], failures: [], workDir, images: {},
+  };
+  const dockerRunLabel = `stratus.bench=${runId}`;
+  const platforms: BenchPlatform[] = [];
+  let leaked: number | null = null;
+
+  const cleanup = async () => {
+    for (const p of platforms.splice(0)) await p.stop().catch(() => undefined);
+    const left = await containersWithLabel(dockerRunLabel).catch(() => []);
+    await removeContainers(left.map((c) => c.id));
+  };
+  const onSignal = () => {
+    progress.stop();
+    process.stderr.write('\ninterrupted: stopping the benchmark platform and removing its containers\n');
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  /** Runs one step; a failure is recorded and the run goes on. */
+  const step = async <T>(label: string, fn: () => Promise<T>, summary: (v: T) => string): Promise<T | undefined> => {
+    progress.step(label);
+    try {
+      const v = await fn();
+      progress.done(summary(v));
+      return v;
+    } catch (err) {
+      const msg = (err as Error).message.split('\n')[0];
+      ctx.failures.push(`${label}: ${(err as Error).message}`);
+      progress.fail(msg);
+      return undefined;
+    }
+  };
+  const latencyText = (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) =>
+    `p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms${r.rps ? `, ${r.rps} req/s` : ''}${r.errors ? `, ${r.errors} errors` : ''}`;
+
+  progress.log(`Stratus benchmark ${runId}: scenarios ${opts.scenarios.join(',')}; backends ${opts.backends.join(',')}; functions ${fixtures.map((f) => f.id).join(',')}${opts.quick ? ' (quick)' : ''}`);
+  const machine = await describeMachine();
+  try {
+    const images = await step('runtime images', () => runtimeImages([...new Set(fixtures.map((f) => f.runtime))], repoRoot, (m) => progress.update(m)),
+      (v) => Object.values(v).join(', '));
+    if (!images) throw new Error('the runtime images are needed for everything else');
+    ctx.images = images;
+
+    // 1. The naive platform: docker run --rm.
+    if (has(opts, 'baseline')) {
+      for (const runtime of new Set(fixtures.map((f) => f.runtime))) {
+        for (const backend of opts.backends) {
+          const row = await step(`container start ${runtime} ${backend} (docker run /bin/true) ×${opts.baselineCount}`,
+            () => containerStart(images[runtime], runtime, opts.baselineCount, { image: images[runtime], backend, label: dockerRunLabel, memoryMb: 128, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
+          if (row) ctx.rows.push(row);
+        }
+      }
+      for (const fixture of fixtures) {
+        const dir = writeFixture(fixture, workDir);
+        for (const backend of opts.backends) {
+          const row = await step(`docker run --rm ${fixture.id} ${backend} ×${opts.baselineCount}`,
+            () => dockerRunBaseline(fixture, dir, opts.baselineCount, { image: images[fixture.runtime], backend, label: dockerRunLabel, memoryMb: 128, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
+          if (row) ctx.rows.push(row);
+        }
+      }
+    }
+
+    // 2. The raw HTTP ceiling.
+    if (has(opts, 'raw', 'throughput')) {
+      await step('raw HTTP ceiling (node:http, same request, autocannon)', async () => {
+        const server = await startRawHttpServer();
+        try {
+          const samples: number[] = [];
+          for (let i = 0; i < opts.warmCount + 5; i++) {
+            const r = await request(server.url, { body: '{}' });
+            if (i >= 5) samples.push(r.ms);
+          }
+          ctx.rows.push({ scenario: 'warm', target: 'raw-http', backend: '-', fn: '-', runtime: '-', metrics: '-', concurrency: 1, latency: summarize(samples), rps: 0, requests: samples.length, errors: 0 });
+          const out: string[] = [];
+          for (const c of opts.concurrency) {
+            const row = await throughput(ctx, { target: 'raw-http', backend: '-', fn: '-', runtime: '-', metrics: '-', urls: [server.url] }, c, opts.durationSec);
+            ctx.rows.push(row);
+            out.push(`c=${c}: ${row.rps} req/s`);
+          }
+          return out.join(', ');
+        } finally {
+          await server.close();
+        }
+      }, (v) => v);
+    }
+
+    // 3. Stratus, metrics on.
+    if (has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed')) {
+      leaked = await platformRun(ctx, step, latencyText, platforms, true);
+      // 4. Metrics off: the same warm and throughput measurements of the no-op functions.
+      if (opts.metricsCompare && has(opts, 'warm', 'throughput')) {
+        const l2 = await platformRun(ctx, step, latencyText, platforms, false);
+        if (l2 !== null) leaked = (leaked ?? 0) + l2;
+      }
+    }
+  } catch (err) {
+    ctx.failures.push((err as Error).message);
+    progress.log(`fatal: ${(err as Error).message}`);
+  } finally {
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    progress.stop();
+    closeClient();
+  }
+
+  const finishedAt = new Date();
+  const result: BenchResult = {
+    schema: 'stratus.bench/v1',
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    durationSec: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    machine,
+    options: { ...opts, outDir: path.relative(repoRoot, opts.outDir) || '.', fixtures: fixtures.map((f) => f.id) },
+    rows: ctx.rows,
+    memory: ctx.memory,
+    cost: costRows(ctx.rows, ctx.memory, opts.priceGbS),
+    ratios: ratios(ctx.rows),
+    targets: targets(ctx.rows, leaked),
+    leakedContainers: leaked,
+    failures: ctx.failures,
+  };
+  writeResults(result, opts.outDir);
+  const tables = buildTables(result);
+  process.stdout.write(`\n${toText(tables)}\n\nmachine: ${machineLine(result)}\n`);
+  if (ctx.failures.length) process.stdout.write(`\nfailures:\n${ctx.failures.map((f) => `  - ${f}`).join('\n')}\n`);
+  process.stdout.write(`\nresults: ${path.relative(process.cwd(), path.join(opts.outDir, 'latest.json'))} (.md, .svg), ${result.durationSec} s\n`);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  return ctx.failures.length ? 1 : 0;
+}
+
+type StepFn = <T>(label: string, fn: () => Promise<T>, summary: (v: T) => string) => Promise<T | undefined>;
+
+/** One platform's part of the run; returns how many of its containers were left after it stopped. */
+async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[], metrics: boolean): Promise<number | null> {
+  const { opts } = ctx;
+  const name = metrics ? 'metrics-on' : 'metrics-off';
+  const platform = await step(`start Stratus (${name}: control plane, agent, gateway)`, () => startBenchPlatform({
+    repoRoot, runId: ctx.runId, name, metrics, backends: opts.backends, workDir: ctx.workDir, verbose: opts.verbose, log: (m) => ctx.progress.log(m),
+  }), (p) => `gateway ${p.gatewayUrl}, agent ${p.agentAddress}`);
+  if (!platform) return null;
+  platforms.push(platform);
+  const pctx: PlatformContext = { ...ctx, platform, prewarm: Number(process.env.STRATUS_PREWARM ?? 2) };
+  const fixtures = metrics ? ctx.fixtures : ctx.fixtures.filter((f) => f.noop);
+  const warmNames: string[] = [];
+  const wantWarm = metrics ? has(opts, 'warm', 'throughput', 'memory', 'mixed') : true;
+
+  if (wantWarm) {
+    for (const fixture of fixtures) {
+      for (const backend of opts.backends) {
+        const fnName = `bench-${ctx.runId}-${metrics ? 'w' : 'off'}-${fixture.id}-${backend}`;
+        const warm = await step(`warm ${fixture.id} ${backend}${metrics ? '' : ' (metrics off)'} ×${opts.warmCount}`, async () => {
+          await deployFunction(platform, fnName, fixture, backend);
+          return warmLatency(pctx, fixture, backend, fnName, opts.warmCount);
+        }, latencyText);
+        if (!warm) continue;
+        warmNames.push(fnName);
+        if (has(opts, 'warm') || !metrics) ctx.rows.push(warm);
+        if (metrics && has(opts, 'memory')) {
+          const mem = await step(`memory ${fixture.id} ${backend}`, () => containerMemory(pctx, fixture, backend, fnName),
+            (m) => `idle ${(m.idleBytes / 2 ** 20).toFixed(1)} MiB, busy ${(m.busyBytes / 2 ** 20).toFixed(1)} MiB`);
+          if (mem) ctx.memory.push(mem);
+        }
+        if (has(opts, 'throughput')) {
+          const levels = metrics ? opts.concurrency : [Math.max(...opts.concurrency)];
+          await step(`throughput ${fixture.id} ${backend}${metrics ? '' : ' (metrics off)'} c=${levels.join(',')} ${opts.durationSec}s`, async () => {
+            const out: string[] = [];
+            for (const c of levels) {
+              const row = await throughput(pctx, { target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: metrics ? 'on' : 'off', urls: [`${platform.gatewayUrl}/function/${fnName}`] }, c, opts.durationSec);
+              ctx.rows.push(row);
+              out.push(`c=${c}: ${row.rps} req/s${row.errors ? ` (${row.errors} errors)` : ''}`);
+            }
+            return out.join(', ');
+          }, (v) => v);
+        }
+      }
+    }
+  }
+
+  if (metrics && has(opts, 'cold')) {
+    for (const fixture of fixtures) {
+      for (const backend of opts.backends) {
+        const row = await step(`cold start ${fixture.id} ${backend} ×${opts.coldCount} fresh functions`, () => coldStart(pctx, fixture, backend, opts.coldCount), latencyText);
+        if (row) ctx.rows.push(row);
+      }
+    }
+  }
+  if (metrics && has(opts, 'burst')) {
+    for (const backend of opts.backends) {
+      const row = await step(`burst ${backend}: ${opts.burstRequests} concurrent first invocations of ${opts.burstFunctions} functions`,
+        () => burst(pctx, fixtures, backend, opts.burstFunctions, opts.burstRequests), latencyText);
+      if (row) ctx.rows.push(row);
+    }
+  }
+  if (metrics && has(opts, 'mixed') && warmNames.length) {
+    const row = await step(`mixed load ${opts.mixedDurationSec}s c=${opts.mixedConcurrency} over ${warmNames.length} functions`,
+      () => mixedLoad(pctx, warmNames, opts.backends, opts.mixedConcurrency, opts.mixedDurationSec), latencyText);
+    if (row) ctx.rows.push(row);
+  }
+
+  const left = await step(`stop Stratus (${name}) and count leftover containers`, async () => {
+    platforms.splice(platforms.indexOf(platform), 1);
+    await platform.stop();
+    const leftover = await containersWithLabel(platform.agentLabel);
+    await removeContainers(leftover.map((c) => c.id));
+    return leftover.length;
+  }, (n) => `${n} container(s) left behind`);
+  return left ?? null;
+}
+
+function writeResults(result: BenchResult, outDir: string): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = result.startedAt.replace(/[:.]/g, '-');
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  fs.writeFileSync(path.join(outDir, `${stamp}.json`), json);
+  fs.writeFileSync(path.join(outDir, 'latest.json'), json);
+  const md = [
+    `# Stratus benchmark, ${result.startedAt.slice(0, 19).replace('T', ' ')} UTC`,
+    '',
+    `Command: \`${result.command}\` (${result.durationSec} s)`,
+    '',
+    `Machine: ${machineLine(result)}`,
+    '',
+    '![chart](latest.svg)',
+    '',
+    toMarkdown(buildTables(result)),
+    '',
+    result.failures.length ? `### Failures\n\n${result.failures.map((f) => `- ${f.split('\n')[0]}`).join('\n')}\n` : '',
+  ].join('\n');
+  fs.writeFileSync(path.join(outDir, 'latest.md'), md);
+  fs.writeFileSync(path.join(outDir, 'latest.svg'), renderSvg(result));
+}

@@ -1,0 +1,24 @@
+// Memory of a container from its cgroup (v1): /sys/fs/cgroup/memory/docker/<id>/. Under runsc the
+// same cgroup holds the whole sandbox (runsc-sandbox = the Sentry, runsc-gofer and the stub
+// processes), so the figure includes gVisor's own overhead.
+import fs from 'node:fs';
+import path from 'node:path';
+import { docker } from './docker.ts';
+
+const CGROUP_MEMORY_ROOT = '/sys/fs/cgroup/memory/docker';
+
+export async function cgroupDir(containerId: string): Promise<string> {
+  let id = containerId;
+  if (id.length < 64) id = (await docker(['inspect', '--format', '{{.Id}}', containerId])).trim();
+  const dir = path.join(CGROUP_MEMORY_ROOT, id);
+  if (!fs.existsSync(dir)) throw new Error(`no memory cgroup at ${dir} (is this cgroup v1 with the cgroupfs driver?)`);
+  return dir;
+}
+
+export function readBytes(dir: string, file: string): number {
+  return Number(fs.readFileSync(path.join(dir, file), 'utf8').trim());
+}
+
+export function usageBytes(dir: string): number {
+  return readBytes(dir, 'memory.usage_in_bytes');
+}

@@ -1,0 +1,70 @@
+// The shape of bench/results/*.json (schema "stratus.bench/v1").
+import type { LatencyStats } from './stats.ts';
+
+export type Target = 'stratus' | 'docker-run' | 'raw-http';
+
+/** One measured cell of the matrix. Latencies in milliseconds. */
+export interface ResultRow {
+  scenario: 'cold' | 'warm' | 'throughput' | 'baseline' | 'container-start' | 'burst' | 'mixed';
+  target: Target;
+  backend: string;           // docker | gvisor | '-' (raw HTTP)
+  fn: string;                // fixture id, or '-' where not applicable
+  runtime: string;
+  metrics: 'on' | 'off' | '-';
+  concurrency: number;
+  durationSec?: number;
+  latency: LatencyStats;
+  rps: number;               // invocations (requests) per second
+  requests: number;
+  errors: number;            // non-2xx responses, connection errors and timeouts
+  coldStarts?: number;       // responses that said X-Stratus-Cold-Start: true
+  overheadP50?: number;      // end to end minus X-Stratus-Duration-Ms, p50
+  note?: string;
+}
+
+export interface MemoryRow {
+  backend: string;
+  fn: string;
+  containerId: string;
+  cgroupPath: string;
+  idleBytes: number;
+  busyBytes: number;        // highest sample during a sequential load on that container
+  limitBytes: number;
+}
+
+export interface CostRow {
+  backend: string;
+  target: Target;
+  fn: string;
+  memoryMb: number;          // configured memory
+  overheadMb: number;        // the backend's measured extra memory
+  billedMs: number;          // per invocation, rounded up to 1 ms
+  gbSecondsPerMillion: number;
+  usdPerMillion: number;     // compute only
+  usdPerMillionWithRequests: number;
+}
+
+export interface TargetCheck {
+  issue: number;
+  name: string;
+  goal: string;
+  measured: string;
+  pass: boolean | null;      // null = not measured in this run
+}
+
+export interface BenchResult {
+  schema: 'stratus.bench/v1';
+  startedAt: string;
+  finishedAt: string;
+  durationSec: number;
+  command: string;
+  machine: Record<string, string | number>;
+  options: Record<string, unknown>;
+  rows: ResultRow[];
+  memory: MemoryRow[];
+  cost: CostRow[];
+  ratios: Array<{ name: string; value: number; detail: string }>;
+  targets: TargetCheck[];
+  leakedContainers: number | null;
+  failures: string[];
+}
