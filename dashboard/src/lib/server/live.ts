@@ -1,0 +1,193 @@
+// The live hub: one NATS subscription per dashboard server to the agents' invocation events and
+// gauges (subjects in @stratus/common events.ts), aggregated per second (LiveStats) and pushed to
+// browsers as one Server-Sent Event per second. Bounded everywhere: history ring, recent events ring,
+// at most MAX_PER_TICK invocations per tick (the rest counted as dropped).
+import { connect, type NatsConnection, type Subscription } from 'nats';
+import { SUBJECTS, loadConfig, createLogger } from '@stratus/common';
+import { LiveStats, type GaugeSnapshot, type LiveInvocation, type LiveTick, type SecondStats } from '../live-stats.ts';
+import { RingBuffer } from '../ring.ts';
+import { platform } from './platform.ts';
+
+const MAX_PER_TICK = 250;
+const LOG_CAP = 16 * 1024;
+const GAUGE_STALE_MS = 30_000;
+
+export type TickListener = (tick: LiveTick) => void;
+
+export class LiveHub {
+  readonly stats = new LiveStats({ historySeconds: 900 });
+  readonly recent = new RingBuffer<LiveInvocation>(1000);
+  private pending: LiveInvocation[] = [];
+  private dropped = 0;
+  private gauges = new Map<string, GaugeSnapshot>();
+  private listeners = new Set<TickListener>();
+  private nc: NatsConnection | null = null;
+  private subs: Subscription[] = [];
+  private timer: ReturnType<typeof setInterval> | null = null;
+  private closed = false;
+  private log = createLogger('dashboard');
+  connected = false;
+
+  constructor(private natsUrl: string) {}
+
+  async start(): Promise<void> {
+    this.timer = setInterval(() => this.tick(), 1000);
+    this.timer.unref?.();
+    void this.seed();
+    void this.connectLoop();
+  }
+
+  private async connectLoop(): Promise<void> {
+    while (!this.closed && !this.nc) {
+      try {
+        const nc = await connect({ servers: this.natsUrl, name: 'stratus-dashboard', maxReconnectAttempts: -1, reconnectTimeWait: 1000, waitOnFirstConnect: true });
+        this.nc = nc;
+        this.connected = true;
+        this.subs.push(nc.subscribe(SUBJECTS.invocationsAll, { callback: (err, msg) => !err && this.onInvocation(msg.data) }));
+        this.subs.push(nc.subscribe(SUBJECTS.gaugesAll, { callback: (err, msg) => !err && this.onGauge(msg.data) }));
+        void (async () => {
+          for await (const s of nc.status()) {
+            if (s.type === 'disconnect') this.connected = false;
+            if (s.type === 'reconnect') this.connected = true;
+          }
+        })();
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'cannot reach NATS, retrying');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
+  }
+
+  /** Last hour's stored records fill the per-function traffic (the per-second charts start empty). */
+  private async seed(): Promise<void> {
+    try {
+      const from = new Date(Date.now() - 3600_000).toISOString();
+      const records = await platform.listInvocations({ from, limit: 1000 });
+      for (const r of records) this.stats.trackFunction(r);
+      for (const r of [...records].sort((a, b) => a.endedAt.localeCompare(b.endedAt)).slice(-200)) this.recent.push(toLive(r));
+    } catch {
+      /* control plane not up yet: live data only */
+    }
+  }
+
+  private decoder = new TextDecoder();
+
+  private onInvocation(data: Uint8Array): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(this.decoder.decode(data));
+    } catch {
+      return;
+    }
+    const list = Array.isArray(parsed)
+      ? parsed
+      : parsed && typeof parsed === 'object' && Array.isArray((parsed as { invocations?: unknown }).invocations)
+        ? (parsed as { invocations: unknown[] }).invocations
+        : [parsed];
+    for (const raw of list) {
+      if (!raw || typeof raw !== 'object') continue;
+      const ev = toLive(raw as Partial<LiveInvocation>);
+      this.stats.add(ev);
+      this.recent.push(ev);
+      if (this.pending.length < MAX_PER_TICK) this.pending.push(ev);
+      else this.dropped++;
+    }
+  }
+
+  private onGauge(data: Uint8Array): void {
+    try {
+      const g = JSON.parse(this.decoder.decode(data)) as GaugeSnapshot;
+      if (g && typeof g.agentId === 'string') this.gauges.set(g.agentId, g);
+    } catch {
+      /* ignore malformed */
+    }
+  }
+
+  currentGauges(): GaugeSnapshot[] {
+    const now = Date.now();
+    for (const [id, g] of this.gauges) if (now - Date.parse(g.at) > GAUGE_STALE_MS * 10) this.gauges.delete(id);
+    return [...this.gauges.values()].sort((a, b) => a.agentId.localeCompare(b.agentId));
+  }
+
+  private tick(): void {
+    const seconds = this.stats.flush();
+    const tick: LiveTick = {
+      seconds,
+      invocations: this.pending,
+      dropped: this.dropped,
+      gauges: this.currentGauges(),
+      connected: this.connected,
+    };
+    this.pending = [];
+    this.dropped = 0;
+    for (const l of this.listeners) {
+      try {
+        l(tick);
+      } catch {
+        /* a broken listener is removed by its stream */
+      }
+    }
+  }
+
+  hello(): LiveTick {
+    return {
+      seconds: this.stats.seconds.toArray(),
+      invocations: this.recent.latest(200).reverse(),
+      dropped: 0,
+      gauges: this.currentGauges(),
+      connected: this.connected,
+    };
+  }
+
+  history(): SecondStats[] {
+    return this.stats.seconds.toArray();
+  }
+
+  subscribe(l: TickListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.nc?.drain().catch(() => undefined);
+  }
+}
+
+export function toLive(r: Partial<LiveInvocation>): LiveInvocation {
+  const logs = typeof r.logs === 'string' ? r.logs : '';
+  return {
+    id: String(r.id ?? ''),
+    function: String(r.function ?? ''),
+    version: Number(r.version ?? 0),
+    agentId: String(r.agentId ?? ''),
+    backend: String(r.backend ?? ''),
+    runtime: String(r.runtime ?? ''),
+    status: String(r.status ?? ''),
+    errorType: String(r.errorType ?? ''),
+    errorMessage: String(r.errorMessage ?? ''),
+    coldStart: Boolean(r.coldStart),
+    startedAt: String(r.startedAt ?? ''),
+    endedAt: String(r.endedAt ?? new Date().toISOString()),
+    durationMs: Number(r.durationMs ?? 0),
+    initMs: Number(r.initMs ?? 0),
+    startMs: Number(r.startMs ?? 0),
+    queueMs: Number(r.queueMs ?? 0),
+    maxMemoryMb: Number(r.maxMemoryMb ?? 0),
+    memoryMb: Number(r.memoryMb ?? 0),
+    logs: logs.length > LOG_CAP ? logs.slice(0, LOG_CAP) : logs,
+    logsTruncated: Boolean(r.logsTruncated) || logs.length > LOG_CAP,
+  };
+}
+
+const g = globalThis as unknown as { __stratusLiveHub?: LiveHub };
+
+/** The process-wide hub, started on first use. */
+export function liveHub(): LiveHub {
+  if (!g.__stratusLiveHub) {
+    g.__stratusLiveHub = new LiveHub(loadConfig().natsUrl);
+    void g.__stratusLiveHub.start();
+  }
+  return g.__stratusLiveHub;
+}
