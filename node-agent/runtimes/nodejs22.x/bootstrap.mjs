@@ -1,0 +1,354 @@
+// Stratus runtime for Node.js functions (Node 20 and 22): Lambda's handler model over the Lambda
+// Runtime API. Started before any function is known: loads Node and the usual built-in modules, then
+// long-polls the agent's /specialize extension (the container is "pre-warmed" while it waits). The
+// answer names the function, whose module is loaded once; then Lambda's loop: GET /next, call the
+// handler, POST the result. See docs/runtime-protocol.md. No dependencies; one keep-alive connection.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+// Built-ins most functions use: loaded while the container waits, so specialization does not pay.
+import 'node:crypto';
+import 'node:https';
+import 'node:zlib';
+import 'node:stream';
+import 'node:events';
+import 'node:os';
+import 'node:querystring';
+import 'node:string_decoder';
+import 'node:timers/promises';
+import 'node:fs/promises';
+
+const API = process.env.AWS_LAMBDA_RUNTIME_API ?? '127.0.0.1:9001';
+const TASK_ROOT = process.env.LAMBDA_TASK_ROOT ?? '/var/task';
+const sep = API.lastIndexOf(':');
+const HOST = API.slice(0, sep);
+const PORT = Number(API.slice(sep + 1));
+const BASE = '/2018-06-01';
+const NEXT = `${BASE}/runtime/invocation/next`;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const JSON_HEADERS = { 'Content-Type': 'application/json' };
+const require = createRequire(import.meta.url);
+
+/** One request on the keep-alive connection; retried once when a reused socket turned out closed. */
+function request(method, urlPath, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: HOST, port: PORT, method, path: urlPath, agent, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', (err) => {
+      if (req.reusedSocket && err.code === 'ECONNRESET') request(method, urlPath, body, headers).then(resolve, reject);
+      else reject(err);
+    });
+    req.end(body);
+  });
+}
+
+// ------------------------------------------------------------------ logging
+
+let currentId; // request id of the invocation in progress (undefined between invocations)
+let sentinelWritten = true;
+
+/** Flush point of an invocation: everything written before belongs to it (the agent splits logs here). */
+function endOfInvocation(id) {
+  if (sentinelWritten) return;
+  sentinelWritten = true;
+  const line = `\u001eSTRATUS_END ${id}\u001e\n`;
+  // stdout/stderr are pipes here, which Node writes synchronously on Linux: order is kept.
+  process.stdout.write(line);
+  process.stderr.write(line);
+}
+
+/** As on Lambda: console lines carry time, request id and level (all on stdout). */
+function patchConsole() {
+  const make = (level) => (...args) => {
+    process.stdout.write(`${new Date().toISOString()}\t${currentId ?? 'undefined'}\t${level}\t${util.format(...args)}\n`);
+  };
+  console.log = make('INFO');
+  console.info = make('INFO');
+  console.warn = make('WARN');
+  console.error = make('ERROR');
+  console.debug = make('DEBUG');
+  console.trace = (...args) => {
+    const err = new Error(util.format(...args));
+    err.name = 'Trace';
+    make('TRACE')(err.stack);
+  };
+}
+
+// ------------------------------------------------------------------ errors
+
+/** Lambda's error shape: {errorType, errorMessage, stackTrace} from whatever was thrown. */
+function toRuntimeError(error) {
+  try {
+    if (util.types.isNativeError(error) || (error && typeof error === 'object' && typeof error.message === 'string')) {
+      return {
+        errorType: error.name ?? 'Error',
+        errorMessage: String(error.message),
+        stackTrace: typeof error.stack === 'string' ? error.stack.split('\n') : [],
+      };
+    }
+    return { errorType: typeof error, errorMessage: String(error), stackTrace: [] };
+  } catch {
+    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack', stackTrace: [] };
+  }
+}
+
+class RuntimeError extends Error {
+  constructor(name, message, cause) {
+    super(message);
+    this.name = name;
+    if (cause?.stack) this.stack = `${name}: ${message}\n${String(cause.stack).split('\n').slice(1).join('\n')}`;
+  }
+}
+
+async function postInitError(err) {
+  const e = toRuntimeError(err);
+  process.stderr.write(`${new Date().toISOString()}\tundefined\tERROR\tInit Error\t${JSON.stringify(e)}\n`);
+  try {
+    await request('POST', `${BASE}/runtime/init/error`, JSON.stringify(e),
+      { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType });
+  } finally {
+    process.exit(1);
+  }
+}
+
+// ------------------------------------------------------------------ start-up
+
+async function waitForFunction() {
+  let delay = 50;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await request('GET', `${BASE}/stratus/specialize`);
+      if (res.status === 200) return JSON.parse(res.body.toString('utf8'));
+      process.stderr.write(`stratus bootstrap: specialize answered ${res.status}: ${res.body.toString('utf8', 0, 200)}\n`);
+    } catch (err) {
+      process.stderr.write(`stratus bootstrap: cannot reach the runtime API at ${API}: ${err.message}\n`);
+    }
+    if (Date.now() > deadline) process.exit(1);
+    await new Promise((r) => setTimeout(r, delay));
+    delay = Math.min(delay * 2, 1000);
+  }
+}
+
+function specializeEnv(fn) {
+  const env = process.env;
+  Object.assign(env, fn.env ?? {});
+  env._HANDLER = fn.handler;
+  env.AWS_LAMBDA_FUNCTION_NAME = fn.functionName;
+  env.AWS_LAMBDA_FUNCTION_VERSION = String(fn.functionVersion);
+  env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE = String(fn.memoryMb);
+  env.AWS_LAMBDA_LOG_GROUP_NAME = fn.logGroupName;
+  env.AWS_LAMBDA_LOG_STREAM_NAME = fn.logStreamName;
+  env.AWS_EXECUTION_ENV = `AWS_Lambda_${env.STRATUS_RUNTIME ?? `nodejs${process.versions.node.split('.')[0]}.x`}`;
+  env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
+  try { process.chdir(TASK_ROOT); } catch { /* an empty task root still loads nothing */ }
+}
+
+function hasPackageJsonTypeModule(file) {
+  let dir = path.dirname(file);
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj)) {
+      try { return JSON.parse(fs.readFileSync(pj, 'utf8')).type === 'module'; } catch { return false; }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return false;
+    dir = parent;
+  }
+}
+
+/** Lambda's resolution: extensionless, then .js (CommonJS unless package.json says module), .mjs, .cjs, then node_modules. */
+async function loadModule(moduleRoot, moduleName) {
+  const base = path.resolve(TASK_ROOT, moduleRoot, moduleName);
+  const isFile = (p) => { try { return fs.statSync(p).isFile(); } catch { return false; } };
+  if (isFile(base)) return require(base);
+  const esm = hasPackageJsonTypeModule(base);
+  if (isFile(`${base}.js`)) return esm ? import(pathToFileURL(`${base}.js`).href) : require(`${base}.js`);
+  if (isFile(`${base}.mjs`)) return import(pathToFileURL(`${base}.mjs`).href);
+  if (isFile(`${base}.cjs`)) return require(`${base}.cjs`);
+  return require(require.resolve(moduleName, { paths: [path.resolve(TASK_ROOT, moduleRoot), TASK_ROOT] }));
+}
+
+async function loadHandler(fullHandler) {
+  if (fullHandler.includes('..')) throw new RuntimeError('Runtime.MalformedHandlerName', "'..' is not allowed in handler name.");
+  const handlerString = path.basename(fullHandler);
+  const moduleRoot = fullHandler.slice(0, fullHandler.length - handlerString.length);
+  const match = handlerString.match(/^([^.]*)\.(.*)$/);
+  if (!match) throw new RuntimeError('Runtime.MalformedHandlerName', 'Bad handler');
+  const [, moduleName, handlerPath] = match;
+  let app;
+  try {
+    app = await loadModule(moduleRoot, moduleName);
+  } catch (err) {
+    if (err instanceof SyntaxError) throw new RuntimeError('Runtime.UserCodeSyntaxError', String(err), err);
+    if (err?.code === 'MODULE_NOT_FOUND' || err?.code === 'ERR_MODULE_NOT_FOUND') throw new RuntimeError('Runtime.ImportModuleError', String(err), err);
+    throw err;
+  }
+  const fn = handlerPath.split('.').reduce((o, key) => (o == null ? undefined : o[key]), app);
+  if (fn == null) throw new RuntimeError('Runtime.HandlerNotFound', `${fullHandler} is undefined or not exported`);
+  if (typeof fn !== 'function') throw new RuntimeError('Runtime.HandlerNotFound', `${fullHandler} is not a function`);
+  return fn;
+}
+
+// ------------------------------------------------------------------ invocations
+
+// What runs when the event loop empties during an invocation (Lambda's BeforeExitListener): the
+// default posts null (a handler that neither returned a promise nor called back); a callback with
+// callbackWaitsForEmptyEventLoop=true posts its result only then.
+let onEmptyLoop;
+process.on('beforeExit', () => {
+  const listener = onEmptyLoop;
+  onEmptyLoop = undefined;
+  if (listener) listener();
+});
+
+// Errors escaping the handler: reported for the invocation in progress, then the process ends, as on
+// Lambda (uncaught exception: exit 129, unhandled rejection: 128).
+let reportFatal = (err, code) => {
+  process.stderr.write(`${new Date().toISOString()}\t${currentId ?? 'undefined'}\tERROR\t${util.inspect(err)}\n`);
+  process.exit(code);
+};
+process.on('uncaughtException', (err) => reportFatal(err, 129));
+process.on('unhandledRejection', (reason) => {
+  const err = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason), reason instanceof Error ? reason : undefined);
+  reportFatal(err, 128);
+});
+process.on('exit', () => { if (currentId) endOfInvocation(currentId); });
+
+/** Runs one invocation; resolves with {result} or {error} once, whichever way the handler ends. */
+function runHandler(handler, event, id, headers) {
+  return new Promise((resolve) => {
+    let finished = false;
+    const finish = (outcome) => {
+      if (finished) return;
+      finished = true;
+      onEmptyLoop = undefined;
+      reportFatal = fatalOutsideInvocation;
+      resolve(outcome);
+    };
+    const succeed = (result) => finish({ result });
+    const fail = (err) => finish({ error: toRuntimeError(err) });
+    let waitForEmptyLoop = true;
+    const callback = (err, result) => {
+      onEmptyLoop = undefined;
+      if (err !== undefined && err !== null) return fail(err);
+      if (!waitForEmptyLoop) return succeed(result);
+      onEmptyLoop = () => setImmediate(() => succeed(result));
+    };
+    const deadline = Number(headers['lambda-runtime-deadline-ms'] ?? 0);
+    const context = {
+      get callbackWaitsForEmptyEventLoop() { return waitForEmptyLoop; },
+      set callbackWaitsForEmptyEventLoop(v) { waitForEmptyLoop = v; },
+      succeed,
+      fail,
+      done: (err, result) => (err ? fail(err) : succeed(result)),
+      functionVersion: functionConfig.functionVersion,
+      functionName: functionConfig.functionName,
+      memoryLimitInMB: String(functionConfig.memoryMb),
+      logGroupName: functionConfig.logGroupName,
+      logStreamName: functionConfig.logStreamName,
+      clientContext: parseJson(headers['lambda-runtime-client-context']),
+      identity: parseJson(headers['lambda-runtime-cognito-identity']),
+      invokedFunctionArn: headers['lambda-runtime-invoked-function-arn'],
+      awsRequestId: id,
+      getRemainingTimeInMillis: () => Math.max(deadline - Date.now(), 0),
+    };
+    reportFatal = (err, code) => {
+      const e = toRuntimeError(err);
+      process.stderr.write(`${new Date().toISOString()}\t${id}\tERROR\t${code === 128 ? 'Unhandled Promise Rejection' : 'Uncaught Exception'} \t${JSON.stringify(e)}\n`);
+      postError(id, e).finally(() => process.exit(code));
+    };
+    onEmptyLoop = () => succeed(null);
+    try {
+      const ret = handler(event, context, callback);
+      if (ret && typeof ret.then === 'function') ret.then(succeed, fail);
+    } catch (err) {
+      fail(err);
+    }
+  });
+}
+
+function fatalOutsideInvocation(err, code) {
+  process.stderr.write(`${new Date().toISOString()}\tundefined\tERROR\t${util.inspect(err)}\n`);
+  process.exit(code);
+}
+
+function parseJson(s) {
+  if (!s) return undefined;
+  try { return JSON.parse(s); } catch { return undefined; }
+}
+
+function postError(id, e) {
+  endOfInvocation(id);
+  return request('POST', `${BASE}/runtime/invocation/${id}/error`, JSON.stringify(e),
+    { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType });
+}
+
+let functionConfig;
+
+async function main() {
+  patchConsole();
+  functionConfig = await waitForFunction();
+  specializeEnv(functionConfig);
+  let handler;
+  try {
+    handler = await loadHandler(functionConfig.handler);
+  } catch (err) {
+    return postInitError(err);
+  }
+  reportFatal = fatalOutsideInvocation;
+
+  for (;;) {
+    const next = await request('GET', NEXT);
+    if (next.status !== 200) {
+      process.stderr.write(`stratus bootstrap: /next answered ${next.status}: ${next.body.toString('utf8', 0, 200)}\n`);
+      process.exit(1);
+    }
+    const headers = next.headers;
+    const id = headers['lambda-runtime-aws-request-id'];
+    currentId = id;
+    sentinelWritten = false;
+    const traceId = headers['lambda-runtime-trace-id'];
+    if (traceId) process.env._X_AMZN_TRACE_ID = traceId;
+    let event;
+    let outcome;
+    try {
+      event = JSON.parse(next.body.toString('utf8'));
+    } catch (err) {
+      outcome = { error: { errorType: 'Runtime.UnmarshalError', errorMessage: `Unable to parse the event: ${err.message}`, stackTrace: [] } };
+    }
+    if (!outcome) outcome = await runHandler(handler, event, id, headers);
+    let body;
+    if (!outcome.error) {
+      try {
+        body = JSON.stringify(outcome.result === undefined ? null : outcome.result) ?? 'null';
+      } catch (err) {
+        outcome = { error: { errorType: 'Runtime.MarshalError', errorMessage: `Unable to stringify response body: ${err.message}`, stackTrace: [] } };
+      }
+    }
+    let posted;
+    if (outcome.error) {
+      process.stdout.write(`${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(outcome.error)}\n`);
+      posted = await postError(id, outcome.error);
+    } else {
+      endOfInvocation(id);
+      posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, JSON_HEADERS);
+    }
+    if (posted.status >= 300) {
+      process.stderr.write(`stratus bootstrap: posting the result of ${id} answered ${posted.status}: ${posted.body.toString('utf8', 0, 200)}\n`);
+    }
+    currentId = undefined;
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`stratus bootstrap: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,317 @@
+// RuntimeApiServer driven by fake containers: HTTP clients bound to distinct loopback addresses
+// (127.0.0.x), so each one looks like a different container. No Docker.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { createLogger } from '@stratus/common';
+import { RuntimeApiServer, RuntimeInitError, type InvocationInput, type SpecializeConfig } from '../src/runtime-api/index';
+
+interface Reply { status: number; headers: http.IncomingHttpHeaders; body: string }
+
+let server: RuntimeApiServer;
+let port = 0;
+let nextIp = 10;
+const logger = createLogger('runtime-api-test');
+logger.level = 'silent';
+
+before(async () => {
+  server = new RuntimeApiServer({ host: '127.0.0.1', logger, maxResponseBytes: 1024, attachGraceMs: 2000 });
+  ({ port } = await server.listen());
+});
+after(async () => {
+  await server.close();
+});
+
+/** A fake container: one keep-alive connection from its own loopback address. */
+function fakeContainer() {
+  const ip = `127.0.0.${nextIp++}`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const request = (conn: http.Agent | false, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> =>
+    new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, method, path, agent: conn, localAddress: ip, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  // Long polls still open when a test detaches its container end with "socket hang up": expected.
+  const quiet = (p: Promise<Reply>) => { p.catch(() => undefined); return p; };
+  const call = (method: string, path: string, body?: string | Buffer, headers?: Record<string, string>) => quiet(request(agent, method, path, body, headers));
+  /** The same address on a connection of its own (while the keep-alive one holds a long poll). */
+  const callAside = (method: string, path: string, body?: string | Buffer, headers?: Record<string, string>) => quiet(request(false, method, path, body, headers));
+  return { ip, call, callAside };
+}
+
+const config = (over: Partial<SpecializeConfig> = {}): SpecializeConfig => ({
+  functionName: 'hello', functionVersion: '3', handler: 'app.handler', memoryMb: 128, timeoutSec: 30,
+  env: { USER_VAR: 'x' }, logGroupName: '/stratus/hello', logStreamName: 'stream', ...over,
+});
+const input = (requestId: string, over: Partial<InvocationInput> = {}): InvocationInput => ({
+  requestId, payload: Buffer.from('{"a":1}'), deadlineMs: 1_900_000_000_000,
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:hello:3', ...over,
+});
+
+/** A container that is specialized and polling /next. */
+async function readyContainer() {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const poll = c.call('GET', '/2018-06-01/stratus/specialize');
+  await session.waitUntilPrewarmed();
+  const init = session.specialize(config());
+  assert.equal((await poll).status, 200);
+  const next = c.call('GET', '/2018-06-01/runtime/invocation/next');
+  await init;
+  return { c, session, next };
+}
+
+test('hands the configuration to a pre-warmed container and resolves init at its first /next', async () => {
+  // Arrange
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const poll = c.call('GET', '/2018-06-01/stratus/specialize');
+  await session.waitUntilPrewarmed();
+
+  // Act
+  const init = session.specialize(config());
+  const answer = await poll;
+  void c.call('GET', '/2018-06-01/runtime/invocation/next');
+  const { initMs } = await init;
+
+  // Assert
+  assert.equal(answer.status, 200);
+  assert.deepEqual(JSON.parse(answer.body), config());
+  assert.ok(initMs >= 0);
+  session.detach();
+});
+
+test('answers a /specialize poll that arrives after specialize() was called', async () => {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const init = session.specialize(config({ functionName: 'late' }));
+
+  const answer = await c.call('GET', '/2018-06-01/stratus/specialize');
+  void c.call('GET', '/2018-06-01/runtime/invocation/next');
+  await init;
+
+  assert.equal(JSON.parse(answer.body).functionName, 'late');
+  session.detach();
+});
+
+test('delivers an invocation with the Lambda-Runtime headers and resolves with the posted response', async () => {
+  const { c, session, next } = await readyContainer();
+
+  const outcome = session.invoke(input('req-1', { traceId: 'Root=1-abc', clientContext: '{"custom":{}}', cognitoIdentity: '{"cognitoIdentityId":"i"}' }));
+  const event = await next;
+  const posted = await c.call('POST', '/2018-06-01/runtime/invocation/req-1/response', '{"ok":true}');
+
+  assert.equal(event.status, 200);
+  assert.equal(event.body, '{"a":1}');
+  assert.equal(event.headers['lambda-runtime-aws-request-id'], 'req-1');
+  assert.equal(event.headers['lambda-runtime-deadline-ms'], '1900000000000');
+  assert.equal(event.headers['lambda-runtime-invoked-function-arn'], 'arn:aws:lambda:local:000000000000:function:hello:3');
+  assert.equal(event.headers['lambda-runtime-trace-id'], 'Root=1-abc');
+  assert.equal(event.headers['lambda-runtime-client-context'], '{"custom":{}}');
+  assert.equal(event.headers['lambda-runtime-cognito-identity'], '{"cognitoIdentityId":"i"}');
+  assert.equal(posted.status, 202);
+  const result = await outcome;
+  assert.equal(result.kind, 'response');
+  assert.equal(result.payload.toString(), '{"ok":true}');
+  session.detach();
+});
+
+test('queues an invocation made before the container polls /next', async () => {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const poll = c.call('GET', '/2018-06-01/stratus/specialize');
+  await session.waitUntilPrewarmed();
+  const init = session.specialize(config());
+  await poll;
+
+  const outcome = session.invoke(input('req-q'));
+  const event = await c.call('GET', '/2018-06-01/runtime/invocation/next');
+  await init;
+  await c.call('POST', '/2018-06-01/runtime/invocation/req-q/response', '1');
+
+  assert.equal(event.headers['lambda-runtime-aws-request-id'], 'req-q');
+  assert.equal((await outcome).payload.toString(), '1');
+  session.detach();
+});
+
+test('refuses with 403 a container answering a request id that was handed to another container', async () => {
+  const a = await readyContainer();
+  const b = await readyContainer();
+  const outcomeA = a.session.invoke(input('req-a'));
+  await a.next;
+
+  const stolen = await b.c.callAside('POST', '/2018-06-01/runtime/invocation/req-a/response', '"stolen"');
+  const guessed = await a.c.call('POST', '/2018-06-01/runtime/invocation/req-other/response', '"x"');
+  await a.c.call('POST', '/2018-06-01/runtime/invocation/req-a/response', '"mine"');
+
+  assert.equal(stolen.status, 403);
+  assert.equal(JSON.parse(stolen.body).errorType, 'Forbidden');
+  assert.equal(guessed.status, 403);
+  assert.equal((await outcomeA).payload.toString(), '"mine"');
+  a.session.detach();
+  b.session.detach();
+});
+
+test('refuses requests from an address that is not attached', async () => {
+  const c = fakeContainer();
+
+  const next = await c.call('GET', '/2018-06-01/runtime/invocation/next');
+  const post = await c.call('POST', '/2018-06-01/runtime/invocation/x/response', '{}');
+  const initError = await c.call('POST', '/2018-06-01/runtime/init/error', '{}');
+
+  assert.equal(next.status, 403);
+  assert.equal(post.status, 403);
+  assert.equal(initError.status, 403);
+});
+
+test('holds a /specialize poll from an address until it is attached', async () => {
+  const c = fakeContainer();
+  const poll = c.call('GET', '/2018-06-01/stratus/specialize');
+  await new Promise((r) => setTimeout(r, 50));
+
+  const session = server.attach(c.ip);
+  await session.waitUntilPrewarmed();
+  const init = session.specialize(config());
+  const answer = await poll;
+  void c.call('GET', '/2018-06-01/runtime/invocation/next');
+  await init;
+
+  assert.equal(answer.status, 200);
+  session.detach();
+});
+
+test('refuses a response over the size limit with 413 and fails the invocation as Function.ResponseSizeTooLarge', async () => {
+  const { c, session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-big'));
+  await next;
+
+  const posted = await c.call('POST', '/2018-06-01/runtime/invocation/req-big/response', Buffer.alloc(2048, 0x31));
+
+  assert.equal(posted.status, 413);
+  const result = await outcome;
+  assert.equal(result.kind, 'error');
+  assert.equal(result.kind === 'error' && result.errorType, 'Function.ResponseSizeTooLarge');
+  assert.equal(JSON.parse(result.payload.toString()).errorType, 'Function.ResponseSizeTooLarge');
+  // The connection is still usable for the next invocation.
+  const again = c.call('GET', '/2018-06-01/runtime/invocation/next');
+  const second = session.invoke(input('req-after'));
+  assert.equal((await again).headers['lambda-runtime-aws-request-id'], 'req-after');
+  await c.call('POST', '/2018-06-01/runtime/invocation/req-after/response', '2');
+  assert.equal((await second).kind, 'response');
+  session.detach();
+});
+
+test('reports a function error with its type, message and stack trace', async () => {
+  const { c, session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-err'));
+  await next;
+
+  const posted = await c.call('POST', '/2018-06-01/runtime/invocation/req-err/error',
+    JSON.stringify({ errorType: 'ValueError', errorMessage: 'bad', stackTrace: ['  File "app.py", line 2'], requestId: 'req-err' }),
+    { 'Lambda-Runtime-Function-Error-Type': 'ValueError' });
+
+  assert.equal(posted.status, 202);
+  const result = await outcome;
+  assert.equal(result.kind, 'error');
+  if (result.kind !== 'error') return;
+  assert.equal(result.errorType, 'ValueError');
+  assert.equal(result.errorMessage, 'bad');
+  assert.deepEqual(result.stackTrace, ['  File "app.py", line 2']);
+  assert.deepEqual(JSON.parse(result.payload.toString()), { errorType: 'ValueError', errorMessage: 'bad', stackTrace: ['  File "app.py", line 2'] });
+  session.detach();
+});
+
+test('takes the error type from the header when the error body is not JSON', async () => {
+  const { c, session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-raw'));
+  await next;
+
+  await c.call('POST', '/2018-06-01/runtime/invocation/req-raw/error', 'plain text', { 'Lambda-Runtime-Function-Error-Type': 'Custom.Thing' });
+
+  const result = await outcome;
+  assert.equal(result.kind === 'error' && result.errorType, 'Custom.Thing');
+  assert.equal(result.kind === 'error' && result.errorMessage, 'plain text');
+  session.detach();
+});
+
+test('rejects specialize with a RuntimeInitError when the runtime posts an init error', async () => {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const poll = c.call('GET', '/2018-06-01/stratus/specialize');
+  await session.waitUntilPrewarmed();
+  const init = session.specialize(config());
+  await poll;
+
+  const posted = await c.call('POST', '/2018-06-01/runtime/init/error',
+    JSON.stringify({ errorType: 'Runtime.ImportModuleError', errorMessage: "Unable to import module 'app'", stackTrace: [] }),
+    { 'Lambda-Runtime-Function-Error-Type': 'Runtime.ImportModuleError' });
+
+  assert.equal(posted.status, 202);
+  await assert.rejects(init, (err: unknown) => {
+    assert.ok(err instanceof RuntimeInitError);
+    assert.equal(err.errorType, 'Runtime.ImportModuleError');
+    assert.equal(JSON.parse(err.payload.toString()).errorMessage, "Unable to import module 'app'");
+    return true;
+  });
+  session.detach();
+});
+
+test('refuses an init error once init is over', async () => {
+  const { c, session } = await readyContainer();
+
+  const posted = await c.callAside('POST', '/2018-06-01/runtime/init/error', '{"errorType":"X","errorMessage":"y"}');
+
+  assert.equal(posted.status, 403);
+  session.detach();
+});
+
+test('fail() rejects the pending invocation and every later call', async () => {
+  const { session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-dies'));
+  await next;
+
+  session.fail(new Error('container exited with status 137'));
+
+  await assert.rejects(outcome, /exited with status 137/);
+  await assert.rejects(session.invoke(input('req-later')), /exited with status 137/);
+  session.detach();
+});
+
+test('waitUntilPrewarmed stops waiting when its signal aborts', async () => {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const ac = new AbortController();
+
+  const waiting = session.waitUntilPrewarmed(ac.signal);
+  ac.abort(new Error('gave up'));
+
+  await assert.rejects(waiting, /gave up/);
+  session.detach();
+});
+
+test('detach closes the container connections and refuses its address afterwards', async () => {
+  const { c, session, next } = await readyContainer();
+
+  session.detach();
+
+  await assert.rejects(next);
+  const later = await c.call('GET', '/2018-06-01/runtime/invocation/next');
+  assert.equal(later.status, 403);
+});
+
+test('fails an invocation the runtime abandons by asking for the next one', async () => {
+  const { c, session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-abandoned'));
+  await next;
+
+  void c.call('GET', '/2018-06-01/runtime/invocation/next').catch(() => undefined);
+
+  const result = await outcome;
+  assert.equal(result.kind === 'error' && result.errorType, 'Runtime.InvalidStateTransition');
+  session.detach();
+});
