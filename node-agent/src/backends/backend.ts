@@ -1,0 +1,79 @@
+// The one interface in front of every isolation technology. The pool and the invoke path call only
+// this; Docker (runc) and gVisor (runsc under the same engine) are two instances of DockerBackend,
+// and a microVM or unikernel adapter would implement the same calls (see docs/backends.md).
+import type { Readable } from 'node:stream';
+import type { Backend as BackendName, Runtime } from '@stratus/common';
+
+export interface ContainerSpec {
+  runtime: Runtime;
+  image: string;                 // from prepare(runtime)
+  memoryMb: number;              // hard limit, no swap; CPU in proportion
+  tmpSizeMb: number;
+  taskDir: string;               // host folder bind-mounted read-only at /var/task
+  env: Record<string, string>;
+  labels: Record<string, string>;
+  network: string;
+  name?: string;
+}
+
+export interface ContainerStats {
+  memoryMaxBytes: number;        // peak since the container started (memory.max_usage_in_bytes)
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  memoryFailCount: number;       // times the limit was hit
+  cpuNs: number;                 // cumulative CPU time (cpuacct.usage)
+}
+
+export interface ContainerExit {
+  exitCode: number;
+  oomKilled: boolean;            // as the engine reports it (unreliable under runsc: see docs/pool.md)
+}
+
+/** Output of a container, demultiplexed; both streams end when the container exits. */
+export interface ContainerOutput {
+  stdout: Readable;
+  stderr: Readable;
+  close(): void;
+}
+
+export interface Availability {
+  ok: boolean;
+  reason: string;                // why not, when not ('' when ok)
+}
+
+export interface IsolationBackend {
+  readonly name: BackendName;
+  /** Whether a running container's memory/CPU limits can be changed (runc yes, runsc no). */
+  readonly canUpdateLimits: boolean;
+  available(): Promise<Availability>;
+  /** Makes the runtime's image ready (built or found); kept apart from running containers. */
+  prepare(runtime: Runtime): Promise<string>;
+  create(spec: ContainerSpec): Promise<string>;
+  /** Attach before start so no output is lost. */
+  attachOutput(id: string): Promise<ContainerOutput>;
+  /** Starts the container and answers its address on the function network. */
+  start(id: string): Promise<{ ip: string }>;
+  /** Resolves when the container's process exits (called once, after start). */
+  wait(id: string): Promise<ContainerExit>;
+  updateLimits(id: string, memoryMb: number): Promise<void>;
+  stats(id: string): Promise<ContainerStats | undefined>;
+  stop(id: string, graceSec?: number): Promise<void>;
+  /** Removes the container (killing it if needed); idempotent. */
+  remove(id: string): Promise<void>;
+  /** Containers labelled with this agent id (left by an earlier run of it). */
+  listLeftovers(agentId: string): Promise<string[]>;
+}
+
+/** Lambda's rule: one vCPU at 1769 MB, in proportion below and above. */
+export function nanoCpusFor(memoryMb: number, mbPerCpu: number, hostCpus: number): number {
+  const cpus = Math.min(hostCpus, memoryMb / mbPerCpu);
+  return Math.max(10_000_000, Math.round(cpus * 1e9));
+}
+
+export const LABELS = {
+  agent: 'stratus.agent',
+  managed: 'stratus.managed',
+  runtime: 'stratus.runtime',
+  backend: 'stratus.backend',
+  function: 'stratus.function',
+} as const;

@@ -1,0 +1,244 @@
+// Docker engine backend, written once for both OCI runtimes: `docker` = runc, `gvisor` = runsc.
+// Differences between the two are data (runtime name, pids limit vs nproc ulimit, whether limits can
+// be updated), not code paths.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import { PassThrough } from 'node:stream';
+import Docker from 'dockerode';
+import { LIMITS, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
+import { LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
+
+export interface DockerBackendOptions {
+  name: BackendName;
+  ociRuntime: 'runc' | 'runsc';
+  docker: Docker;
+  logger: Logger;
+  /** Resolves a runtime to its image ref (helper A's ensureRuntimeImages / runtimeImageName). */
+  resolveImage: (runtime: Runtime) => Promise<string>;
+  pidsLimit?: number;
+  cgroupRoot?: string;           // default /sys/fs/cgroup (cgroup v1, cgroupfs driver, parent "docker")
+  cgroupParent?: string;         // default "docker"
+}
+
+const AVAILABILITY_TTL_MS = 5_000;
+
+export class DockerBackend implements IsolationBackend {
+  readonly name: BackendName;
+  readonly canUpdateLimits: boolean;
+  private readonly docker: Docker;
+  private readonly opts: DockerBackendOptions;
+  private availability?: { at: number; value: Availability };
+  private readonly hostCpus = os.cpus().length;
+  private readonly cgroupRoot: string;
+  private readonly cgroupParent: string;
+
+  constructor(opts: DockerBackendOptions) {
+    this.opts = opts;
+    this.name = opts.name;
+    this.docker = opts.docker;
+    // runsc has no `update` command: a running sandbox's limits are fixed at creation.
+    this.canUpdateLimits = opts.ociRuntime === 'runc';
+    this.cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
+    this.cgroupParent = opts.cgroupParent ?? 'docker';
+  }
+
+  async available(): Promise<Availability> {
+    const cached = this.availability;
+    if (cached && Date.now() - cached.at < AVAILABILITY_TTL_MS) return cached.value;
+    let value: Availability;
+    try {
+      const info = (await this.docker.info()) as { Runtimes?: Record<string, unknown> };
+      const runtimes = Object.keys(info.Runtimes ?? {});
+      value = runtimes.includes(this.opts.ociRuntime)
+        ? { ok: true, reason: '' }
+        : { ok: false, reason: `the Docker engine has no '${this.opts.ociRuntime}' runtime registered (runtimes: ${runtimes.join(', ')}); ${this.opts.ociRuntime === 'runsc' ? 'install runsc and register it in /etc/docker/daemon.json with runtimeArgs ["--network=host"]' : ''}`.trim() };
+    } catch (err) {
+      value = { ok: false, reason: `the Docker engine does not answer: ${(err as Error).message}` };
+    }
+    this.availability = { at: Date.now(), value };
+    return value;
+  }
+
+  prepare(runtime: Runtime): Promise<string> {
+    return this.opts.resolveImage(runtime);
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const memoryBytes = spec.memoryMb * 1024 * 1024;
+    const isRunsc = this.opts.ociRuntime === 'runsc';
+    const container = await this.docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      Labels: { ...spec.labels, [LABELS.backend]: this.name, [LABELS.runtime]: spec.runtime },
+      User: '1000:1000',
+      WorkingDir: '/var/task',
+      AttachStdout: true,
+      AttachStderr: true,
+      OpenStdin: false,
+      Tty: false,
+      NetworkingConfig: { EndpointsConfig: { [spec.network]: {} } },
+      HostConfig: {
+        Runtime: this.opts.ociRuntime,
+        NetworkMode: spec.network,
+        Memory: memoryBytes,
+        MemorySwap: memoryBytes, // no swap
+        NanoCpus: nanoCpusFor(spec.memoryMb, LIMITS.mbPerCpu, this.hostCpus),
+        // runsc counts the sandbox's own threads against a pids limit (it then hangs or fails to
+        // start): there the nproc ulimit stops fork bombs instead.
+        ...(isRunsc
+          ? { Ulimits: [{ Name: 'nproc', Soft: this.opts.pidsLimit ?? 256, Hard: this.opts.pidsLimit ?? 256 }] }
+          : { PidsLimit: this.opts.pidsLimit ?? 256 }),
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777` },
+        Binds: [`${spec.taskDir}:/var/task:ro`],
+        LogConfig: { Type: 'none', Config: {} },
+        AutoRemove: false,
+        RestartPolicy: { Name: 'no' },
+      },
+    });
+    return container.id;
+  }
+
+  async attachOutput(id: string): Promise<ContainerOutput> {
+    const raw = (await this.docker.getContainer(id).attach({ stream: true, stdout: true, stderr: true, logs: false })) as NodeJS.ReadWriteStream & { destroy?: () => void };
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    this.docker.modem.demuxStream(raw, stdout, stderr);
+    raw.on('end', () => { stdout.end(); stderr.end(); });
+    raw.on('close', () => { stdout.end(); stderr.end(); });
+    raw.on('error', () => { stdout.end(); stderr.end(); });
+    return { stdout, stderr, close: () => raw.destroy?.() };
+  }
+
+  async start(id: string): Promise<{ ip: string }> {
+    const container = this.docker.getContainer(id);
+    await container.start();
+    const info = await container.inspect();
+    const nets = info.NetworkSettings?.Networks ?? {};
+    const ip = Object.values(nets).map((n) => n.IPAddress).find(Boolean);
+    if (!ip) throw new Error(`container ${id.slice(0, 12)} has no IP address on the function network`);
+    return { ip };
+  }
+
+  async wait(id: string): Promise<ContainerExit> {
+    const container = this.docker.getContainer(id);
+    const result = (await container.wait()) as { StatusCode: number };
+    let oomKilled = false;
+    try {
+      oomKilled = Boolean((await container.inspect()).State?.OOMKilled);
+    } catch { /* already removed */ }
+    return { exitCode: result.StatusCode, oomKilled };
+  }
+
+  async updateLimits(id: string, memoryMb: number): Promise<void> {
+    if (!this.canUpdateLimits) throw new Error(`the ${this.name} backend cannot change a running container's limits`);
+    await this.updateLimitsViaCgroup(id, memoryMb);
+  }
+
+  /**
+   * Writes the cgroup v1 files directly (measured faster than the engine's update call: see
+   * docs/pool.md). Order matters: the memory+swap limit may never be below the memory limit.
+   */
+  async updateLimitsViaCgroup(id: string, memoryMb: number): Promise<void> {
+    const mem = `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}`;
+    const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
+    const bytes = String(memoryMb * 1024 * 1024);
+    const current = Number((await fs.readFile(`${mem}/memory.limit_in_bytes`, 'utf8')).trim());
+    const memsw = `${mem}/memory.memsw.limit_in_bytes`;
+    const hasMemsw = await fs.access(memsw).then(() => true, () => false);
+    if (memoryMb * 1024 * 1024 >= current) {
+      if (hasMemsw) await fs.writeFile(memsw, bytes);
+      await fs.writeFile(`${mem}/memory.limit_in_bytes`, bytes);
+    } else {
+      await fs.writeFile(`${mem}/memory.limit_in_bytes`, bytes);
+      if (hasMemsw) await fs.writeFile(memsw, bytes);
+    }
+    const period = Number((await fs.readFile(`${cpu}/cpu.cfs_period_us`, 'utf8')).trim()) || 100_000;
+    const quota = Math.round((nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) / 1e9) * period);
+    await fs.writeFile(`${cpu}/cpu.cfs_quota_us`, String(quota));
+  }
+
+  /** The engine's way (kept for the measurement in docs/pool.md and as a fallback). */
+  async updateLimitsViaEngine(id: string, memoryMb: number): Promise<void> {
+    const bytes = memoryMb * 1024 * 1024;
+    await this.docker.getContainer(id).update({ Memory: bytes, MemorySwap: bytes, NanoCpus: nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) });
+  }
+
+  async stats(id: string): Promise<ContainerStats | undefined> {
+    const mem = `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}`;
+    const cpu = `${this.cgroupRoot}/cpuacct/${this.cgroupParent}/${id}`;
+    try {
+      const [max, usage, limit, failcnt, cpuNs] = await Promise.all([
+        fs.readFile(`${mem}/memory.max_usage_in_bytes`, 'utf8'),
+        fs.readFile(`${mem}/memory.usage_in_bytes`, 'utf8'),
+        fs.readFile(`${mem}/memory.limit_in_bytes`, 'utf8'),
+        fs.readFile(`${mem}/memory.failcnt`, 'utf8'),
+        fs.readFile(`${cpu}/cpuacct.usage`, 'utf8'),
+      ]);
+      return {
+        memoryMaxBytes: Number(max.trim()),
+        memoryBytes: Number(usage.trim()),
+        memoryLimitBytes: Number(limit.trim()),
+        memoryFailCount: Number(failcnt.trim()),
+        cpuNs: Number(cpuNs.trim()),
+      };
+    } catch {
+      return undefined; // the container is gone (its cgroup with it)
+    }
+  }
+
+  async stop(id: string, graceSec = 2): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: graceSec });
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+
+  async remove(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      if (!isGone(err)) throw err;
+    }
+  }
+
+  async listLeftovers(agentId: string): Promise<string[]> {
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABELS.agent}=${agentId}`, `${LABELS.backend}=${this.name}`] },
+    });
+    return list.map((c) => c.Id);
+  }
+}
+
+function isGone(err: unknown): boolean {
+  const code = (err as { statusCode?: number }).statusCode;
+  return code === 404 || code === 409 || code === 304;
+}
+
+/** Creates the internal function network if missing; answers its gateway address (where the Runtime API binds). */
+export async function ensureFunctionNetwork(docker: Docker, name: string, logger: Logger): Promise<{ gateway: string; subnet: string }> {
+  const read = async () => {
+    const info = (await docker.getNetwork(name).inspect()) as { Internal?: boolean; IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] } };
+    const cfg = info.IPAM?.Config?.[0];
+    if (!cfg?.Gateway) throw new Error(`network ${name} has no gateway address`);
+    if (!info.Internal) logger.warn({ network: name }, 'function network is not internal: functions can reach beyond the agent');
+    return { gateway: cfg.Gateway, subnet: cfg.Subnet ?? '' };
+  };
+  try {
+    return await read();
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+  }
+  try {
+    await docker.createNetwork({ Name: name, Driver: 'bridge', Internal: true, CheckDuplicate: true, Labels: { 'stratus.network': 'functions' } });
+    logger.info({ network: name }, 'created internal function network');
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 409) throw err; // another agent made it meanwhile
+  }
+  return read();
+}

@@ -1,0 +1,624 @@
+// The pool's bookkeeping, in one place: every container of this agent, its state machine, its
+// Runtime API session and output, the queue of invocations waiting for a container, and the
+// background work (pre-warming, keep-warm, scale-ahead). Decisions are delegated to policy.ts.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { LIMITS, StratusError, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
+import type { FunctionSpec, PoolContainerInput } from '@stratus/proto';
+import { LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
+import { LogCollector } from '../invoke/log-collector';
+import type { CodeStore } from '../invoke/code-store';
+import { ContainerStateMachine, type ContainerState } from './container-state';
+import { DemandTracker } from './demand';
+import {
+  chooseEvictions, memoryInUse, prewarmDeficit, prewarmTargets, protectedWarm, retryAfterSec, scaleAheadTarget, selectContainer,
+  type ContainerView, type Need,
+} from './policy';
+import type { RuntimeApi, RuntimeSession, SpecializeConfig } from './runtime-contract';
+
+export interface PoolConfig {
+  agentId: string;
+  containerLabel: string;
+  dataDir: string;
+  network: string;
+  runtimeApiAddress: string;     // host:port for AWS_LAMBDA_RUNTIME_API
+  keepAliveMs: number;
+  memoryBudgetMb: number;
+  prewarmPerRuntime: number;
+  prewarmMemoryMb: number;       // size of generic containers (128)
+  queueTimeoutMs: number;
+  maxQueued: number;
+  tmpSizeMb: number;
+  runtimes: Runtime[];           // runtimes to pre-warm (those with an image)
+  startTimeoutMs: number;
+  maxParallelStarts: number;     // background starts at once (a cold path never waits for this)
+}
+
+export interface PoolDeps {
+  backends: ReadonlyMap<string, IsolationBackend>;
+  /** Backends offered and available right now (the pool never starts containers of others). */
+  availableBackends: () => ReadonlySet<string>;
+  runtimeApi: RuntimeApi;
+  codeStore: CodeStore;
+  /** Every function this agent knows (latest versions): for minimum warm and pre-warm sizes. */
+  functions: () => FunctionSpec[];
+  /** The latest version of a function, undefined when unknown or deleted. */
+  latestVersion: (name: string) => number | undefined;
+  /** Whether a function still exists (called on every release: deleted functions' containers go). */
+  functionExists: (name: string) => boolean;
+  logger: Logger;
+  onContainerEvent?: (event: 'created' | 'prewarmed' | 'specialized' | 'removed' | 'oom' | 'timeout' | 'died', c: PooledContainer) => void;
+}
+
+/** Why a container's process ended while it was serving: the invoke path turns this into a status. */
+export class ContainerExitError extends Error {
+  constructor(readonly exit: ContainerExit, readonly outOfMemory: boolean) {
+    super(outOfMemory ? 'the function ran out of memory' : `the function's process exited with status ${exit.exitCode}`);
+    this.name = 'ContainerExitError';
+  }
+}
+
+export class PooledContainer {
+  fn?: FunctionSpec;
+  session?: RuntimeSession;
+  logs?: LogCollector;
+  exited?: { exit: ContainerExit; outOfMemory: boolean };
+  killedByAgent = false;
+  lastUsedAt: number;
+  readonly createdAt = Date.now();
+  invocations = 0;
+  startMs = 0;                   // create + start + interpreter ready (for containers started on demand)
+  cpuBaselineNs = 0;
+  ip = '';
+  readonly fsm: ContainerStateMachine;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly backend: IsolationBackend,
+    readonly runtime: Runtime,
+    public memoryMb: number,
+    readonly folder: string,
+    keepAliveMs: number,
+    onIdleExpired: (c: PooledContainer) => void,
+  ) {
+    this.lastUsedAt = this.createdAt;
+    this.fsm = new ContainerStateMachine(id || name, keepAliveMs, () => onIdleExpired(this));
+  }
+
+  get state(): ContainerState {
+    return this.fsm.state;
+  }
+
+  get functionKey(): string | undefined {
+    return this.fn ? functionKey(this.fn) : undefined;
+  }
+
+  view(): ContainerView {
+    return { id: this.id || this.name, state: this.fsm.state, backend: this.backend.name, runtime: this.runtime, memoryMb: this.memoryMb, functionKey: this.functionKey, lastUsedAt: this.lastUsedAt, createdAt: this.createdAt };
+  }
+}
+
+export const functionKey = (fn: { name: string; version: number }): string => `${fn.name}@${fn.version}`;
+
+/** What acquire() hands out: a busy container specialised for the function, and how it was got. */
+export interface Lease {
+  container: PooledContainer;
+  session: RuntimeSession;
+  cold: boolean;
+  queueMs: number;
+  startMs: number;               // specialisation (and container start when none was pre-warmed)
+  initMs: number;                // loading the handler
+  /** Set by the caller when the container must not be reused (timeout, crash). */
+  destroy: boolean;
+}
+
+interface Waiter { wake: () => void }
+
+export class WarmPool {
+  private readonly containers = new Map<string, PooledContainer>();
+  private readonly waiters = new Set<Waiter>();
+  private readonly inFlight = new Map<string, number>(); // function key -> specialising + busy
+  readonly demand = new DemandTracker();
+  private backgroundStarts = 0;
+  private maintainScheduled = false;
+  private maintainTimer?: NodeJS.Timeout;
+  private closed = false;
+  private queued = 0;
+  private readonly log: Logger;
+
+  constructor(private readonly config: PoolConfig, private readonly deps: PoolDeps) {
+    this.log = deps.logger.child({ part: 'pool' });
+  }
+
+  /** Starts the background loop (pre-warm refill, keep-warm, scale-ahead). */
+  start(): void {
+    this.maintainTimer = setInterval(() => this.scheduleMaintain(), 1_000);
+    this.maintainTimer.unref();
+    this.scheduleMaintain();
+  }
+
+  get queuedCount(): number {
+    return this.queued;
+  }
+
+  get runningCount(): number {
+    let n = 0;
+    for (const c of this.containers.values()) if (c.state === 'busy') n++;
+    return n;
+  }
+
+  memoryUsedMb(): number {
+    return memoryInUse(this.views());
+  }
+
+  list(): PooledContainer[] {
+    return [...this.containers.values()];
+  }
+
+  status(): PoolContainerInput[] {
+    return this.list().map((c) => ({
+      id: c.id.slice(0, 12),
+      function: c.fn?.name ?? '',
+      version: c.fn?.version ?? 0,
+      runtime: c.runtime,
+      backend: c.backend.name,
+      state: c.state,
+      memoryMb: c.memoryMb,
+      lastUsedAt: new Date(c.lastUsedAt).toISOString(),
+      invocations: c.invocations,
+    }));
+  }
+
+  /**
+   * Leases a busy container specialised for `fn`, runs `body` with it, and always gives it back
+   * (reused, or removed when the body set `lease.destroy`). The one place leases are released.
+   */
+  async withLease<T>(fn: FunctionSpec, body: (lease: Lease) => Promise<T>): Promise<T> {
+    const lease = await this.acquire(fn);
+    const t0 = performance.now();
+    try {
+      return await body(lease);
+    } finally {
+      this.release(lease, performance.now() - t0);
+    }
+  }
+
+  /**
+   * 1. an idle warm container of this version; 2. at max concurrency: wait; 3. a pre-warmed container
+   * of the runtime and backend (and memory size), specialised now; 4. else make room in the memory
+   * budget (evicting idle ones, least recently used first) and start one; 5. when nothing fits,
+   * wait in the bounded queue until a container frees up, then THROTTLED with a retry-after.
+   */
+  async acquire(fn: FunctionSpec): Promise<Lease> {
+    if (this.closed) throw new StratusError('UNAVAILABLE', 'the agent is shutting down');
+    const key = functionKey(fn);
+    const need: Need = { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb };
+    const backend = this.deps.backends.get(fn.backend);
+    if (!backend) throw new StratusError('BACKEND_UNAVAILABLE', `backend '${fn.backend}' is not offered by this agent`);
+    const t0 = performance.now();
+    const deadline = Date.now() + this.config.queueTimeoutMs;
+    this.demand.arrived(key);
+    let waited = false;
+    try {
+      for (;;) {
+        const views = this.views();
+        const pick = selectContainer(views, need, backend.canUpdateLimits);
+        if (pick.kind === 'warm') {
+          const c = this.containers.get(pick.id)!;
+          c.fsm.transition('busy');
+          this.addInFlight(key, 1);
+          return { container: c, session: c.session!, cold: false, queueMs: performance.now() - t0, startMs: 0, initMs: 0, destroy: false };
+        }
+        const maxConcurrency = fn.maxConcurrency || LIMITS.maxConcurrency.default;
+        if ((this.inFlight.get(key) ?? 0) < maxConcurrency) {
+          if (pick.kind === 'prewarmed') {
+            const c = this.containers.get(pick.id)!;
+            const growth = Math.max(0, fn.memoryMb - c.memoryMb);
+            const evict = growth ? chooseEvictions(views.filter((v) => v.id !== c.id), growth, this.config.memoryBudgetMb - c.memoryMb, this.protectedIds()) : [];
+            if (evict) {
+              c.fsm.transition('specializing');
+              this.addInFlight(key, 1);
+              this.evict(evict);
+              return await this.specializeForInvocation(c, fn, t0, 0);
+            }
+          } else {
+            const evict = chooseEvictions(views, fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds());
+            if (evict) {
+              this.evict(evict);
+              this.addInFlight(key, 1);
+              const startT0 = performance.now();
+              let c: PooledContainer;
+              try {
+                c = await this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true);
+              } catch (err) {
+                this.addInFlight(key, -1);
+                throw err;
+              }
+              return await this.specializeForInvocation(c, fn, t0, performance.now() - startT0);
+            }
+          }
+        }
+        // No container for it now: wait for one to free up, bounded.
+        const left = deadline - Date.now();
+        if (left <= 0 || (!waited && this.queued >= this.config.maxQueued)) {
+          const limit = (this.inFlight.get(key) ?? 0) >= (fn.maxConcurrency || LIMITS.maxConcurrency.default)
+            ? `max concurrency ${fn.maxConcurrency} of function ${fn.name}`
+            : `the agent's memory budget of ${this.config.memoryBudgetMb} MB`;
+          throw new StratusError('THROTTLED', `throttled: ${limit} is reached (waited ${Math.round(performance.now() - t0)} ms)`, { retryAfterSec: retryAfterSec(this.config.queueTimeoutMs) });
+        }
+        if (!waited) { waited = true; this.queued++; }
+        await this.waitForChange(left);
+      }
+    } catch (err) {
+      this.demand.finished(key, 0);
+      throw err;
+    } finally {
+      if (waited) this.queued--;
+    }
+  }
+
+  /** Gives a leased container back: idle for the next invocation, or removed. Wakes the queue. */
+  release(lease: Lease, durationMs: number): void {
+    const c = lease.container;
+    const key = functionKey(c.fn!);
+    this.addInFlight(key, -1);
+    this.demand.finished(key, durationMs);
+    c.lastUsedAt = Date.now();
+    c.invocations++;
+    const deleted = !this.deps.functionExists(c.fn!.name);
+    if (lease.destroy || c.exited || c.state !== 'busy' || deleted) {
+      void this.remove(c, lease.destroy ? 'destroyed after its invocation' : deleted ? 'function deleted' : 'exited');
+    } else {
+      c.fsm.transition('idle');
+    }
+    this.wakeAll();
+    this.scheduleMaintain();
+  }
+
+  /** Removes the idle containers of a function's other versions (busy ones go when released, as idle ones expire). */
+  drainFunction(name: string, keepVersion?: number): void {
+    for (const c of this.containers.values()) {
+      if (c.fn?.name !== name || c.fn.version === keepVersion) continue;
+      if (c.state === 'idle') void this.remove(c, keepVersion === undefined ? 'function deleted' : 'new version deployed');
+    }
+    this.scheduleMaintain();
+  }
+
+  /** Kills a container now (timeout): its pending Runtime API calls fail with `reason`. */
+  async kill(c: PooledContainer, reason: Error): Promise<void> {
+    c.killedByAgent = true;
+    c.session?.fail(reason);
+    await this.remove(c, reason.message);
+  }
+
+  /** Removes every container of this agent (shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.maintainTimer) clearInterval(this.maintainTimer);
+    this.wakeAll();
+    await Promise.all(this.list().map((c) => this.remove(c, 'agent shutting down')));
+  }
+
+  // ---- containers ------------------------------------------------------------------------------
+
+  private async specializeForInvocation(c: PooledContainer, fn: FunctionSpec, t0: number, containerStartMs: number): Promise<Lease> {
+    const key = functionKey(fn);
+    const specT0 = performance.now();
+    try {
+      const { initMs } = await this.specialize(c, fn);
+      c.fsm.transition('busy');
+      const startMs = containerStartMs + (performance.now() - specT0) - initMs;
+      return { container: c, session: c.session!, cold: true, queueMs: specT0 - t0 - containerStartMs, startMs, initMs, destroy: false };
+    } catch (err) {
+      this.addInFlight(key, -1);
+      void this.remove(c, `specialisation failed: ${(err as Error).message}`);
+      this.wakeAll();
+      throw err;
+    }
+  }
+
+  /** Turns a pre-warmed container into one of `fn`: limits, code, then the bootstrap loads the handler. */
+  private async specialize(c: PooledContainer, fn: FunctionSpec): Promise<{ initMs: number }> {
+    if (c.memoryMb !== fn.memoryMb) {
+      await c.backend.updateLimits(c.id, fn.memoryMb);
+      c.memoryMb = fn.memoryMb;
+    }
+    await this.deps.codeStore.install(fn.codeSha256, path.join(c.folder, 'task'));
+    c.fn = fn;
+    const config: SpecializeConfig = {
+      functionName: fn.name,
+      functionVersion: String(fn.version),
+      handler: fn.handler,
+      memoryMb: fn.memoryMb,
+      timeoutSec: fn.timeoutSec,
+      env: { ...fn.env },
+      logGroupName: `/stratus/${fn.name}`,
+      logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${fn.version}]${c.id.slice(0, 12)}`,
+    };
+    const exitPromise = c.session!.specialize(config);
+    const result = await withTimeout(exitPromise, Math.max(10_000, fn.timeoutSec * 1000), () => new Error(`the runtime did not finish loading the handler within ${Math.max(10, fn.timeoutSec)} s`));
+    void c.backend.stats(c.id).then((s) => { if (s) c.cpuBaselineNs = s.cpuNs; });
+    this.deps.onContainerEvent?.('specialized', c);
+    return result;
+  }
+
+  /** Creates and starts a generic container and waits until its bootstrap asks to be specialised. */
+  private async startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean): Promise<PooledContainer> {
+    const name = `stratus-${sanitize(this.config.agentId)}-${randomUUID().slice(0, 12)}`;
+    const folder = path.join(this.config.dataDir, 'containers', sanitize(this.config.agentId), name);
+    await fs.mkdir(path.join(folder, 'task'), { recursive: true, mode: 0o755 });
+    await fs.chmod(path.join(folder, 'task'), 0o755);
+    const pending = new PooledContainer('', name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
+    // Registered under its name until the engine gives the id, so memory and pre-warm counts see it.
+    this.containers.set(name, pending);
+    let id = '';
+    try {
+      const image = await backend.prepare(runtime);
+      id = await backend.create({
+        name,
+        runtime,
+        image,
+        memoryMb,
+        tmpSizeMb: this.config.tmpSizeMb,
+        taskDir: path.join(folder, 'task'),
+        network: this.config.network,
+        env: {
+          AWS_LAMBDA_RUNTIME_API: this.config.runtimeApiAddress,
+          STRATUS_RUNTIME: runtime,
+          LAMBDA_TASK_ROOT: '/var/task',
+          LAMBDA_RUNTIME_DIR: '/var/runtime',
+          HOME: '/tmp',
+          PYTHONUNBUFFERED: '1',
+          TZ: ':UTC',
+        },
+        labels: { [LABELS.agent]: this.config.agentId, [LABELS.managed]: this.config.containerLabel },
+      });
+      this.containers.delete(name);
+      const c = new PooledContainer(id, name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
+      this.containers.set(id, c);
+      this.deps.onContainerEvent?.('created', c);
+      if (this.closed) throw new Error('the agent is shutting down');
+      const output = await backend.attachOutput(id);
+      c.logs = new LogCollector(output, LIMITS.logBytes);
+      const started = await backend.start(id);
+      c.ip = started.ip;
+      c.session = this.deps.runtimeApi.attach(started.ip);
+      void backend.wait(id).then((exit) => this.onExit(c, exit), () => this.onExit(c, { exitCode: -1, oomKilled: false }));
+      const t0 = performance.now();
+      const ctl = new AbortController();
+      await withTimeout(c.session.waitUntilPrewarmed(ctl.signal), this.config.startTimeoutMs, () => {
+        ctl.abort();
+        return new Error(`the ${runtime} bootstrap did not become ready within ${this.config.startTimeoutMs} ms`);
+      }, c);
+      c.startMs = performance.now() - t0;
+      if (c.exited) throw new Error(`the ${runtime} container exited while starting (status ${c.exited.exit.exitCode})`);
+      c.fsm.transition('prewarmed');
+      // Claimed in the same tick for an invocation, so no other caller can take it meanwhile.
+      if (forInvocation) c.fsm.transition('specializing');
+      this.deps.onContainerEvent?.('prewarmed', c);
+      if (!forInvocation) this.wakeAll();
+      return c;
+    } catch (err) {
+      this.containers.delete(name);
+      const c = id ? this.containers.get(id) : undefined;
+      if (c) await this.remove(c, `start failed: ${(err as Error).message}`);
+      else {
+        if (id) await backend.remove(id).catch(() => undefined);
+        await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+      }
+      this.wakeAll();
+      throw err;
+    }
+  }
+
+  private onExit(c: PooledContainer, exit: ContainerExit): void {
+    if (c.exited) return;
+    // A SIGKILL (137) that the agent did not send is the kernel's OOM killer: under runsc the
+    // engine never reports OOMKilled, the whole sandbox is killed at the limit instead.
+    const outOfMemory = !c.killedByAgent && (exit.oomKilled || exit.exitCode === 137);
+    c.exited = { exit, outOfMemory };
+    if (c.state === 'removing') return;
+    this.log.info({ container: c.id.slice(0, 12), exitCode: exit.exitCode, outOfMemory, function: c.fn?.name, state: c.state }, 'container exited');
+    this.deps.onContainerEvent?.(outOfMemory ? 'oom' : 'died', c);
+    c.session?.fail(new ContainerExitError(exit, outOfMemory));
+    // Detach now: the engine frees the address at exit and may hand it to a new container.
+    c.session?.detach();
+    // A busy container is removed when its lease comes back (the invoke path reads its logs first).
+    if (c.state !== 'busy' && c.state !== 'starting' && c.state !== 'specializing') void this.remove(c, 'exited');
+  }
+
+  private onIdleExpired(c: PooledContainer): void {
+    const fn = c.fn;
+    if (!fn) return;
+    const key = functionKey(fn);
+    const keep = this.keepWarmCount(fn);
+    if (protectedWarm(this.views(), key, keep).includes(c.id)) {
+      c.fsm.rearmIdle();
+      return;
+    }
+    void this.remove(c, 'keep-alive expired');
+  }
+
+  /** Removes a container and its folder; idempotent. */
+  async remove(c: PooledContainer, reason: string): Promise<void> {
+    if (c.state === 'removing') return;
+    c.fsm.transition('removing');
+    c.killedByAgent = true;
+    this.log.debug({ container: c.id.slice(0, 12), function: c.fn?.name, reason }, 'removing container');
+    c.session?.fail(new Error(`container removed: ${reason}`));
+    c.session?.detach();
+    try {
+      if (c.id) await c.backend.remove(c.id);
+    } catch (err) {
+      this.log.warn({ err, container: c.id.slice(0, 12) }, 'could not remove container');
+    }
+    await fs.rm(c.folder, { recursive: true, force: true }).catch(() => undefined);
+    this.containers.delete(c.id || c.name);
+    this.deps.onContainerEvent?.('removed', c);
+    this.wakeAll();
+    this.scheduleMaintain();
+  }
+
+  private evict(ids: string[]): void {
+    for (const id of ids) {
+      const c = this.containers.get(id);
+      if (c) void this.remove(c, 'evicted to fit the memory budget');
+    }
+  }
+
+  // ---- background: pre-warm refill, minimum warm, scale-ahead ---------------------------------
+
+  private scheduleMaintain(): void {
+    if (this.maintainScheduled || this.closed) return;
+    this.maintainScheduled = true;
+    setImmediate(() => {
+      this.maintainScheduled = false;
+      try {
+        this.maintain();
+      } catch (err) {
+        this.log.error({ err }, 'pool maintenance failed');
+      }
+    });
+  }
+
+  private maintain(): void {
+    if (this.closed) return;
+    const available = this.deps.availableBackends();
+    const backends = [...this.deps.backends.values()].filter((b) => available.has(b.name));
+    const functions = this.deps.functions().filter((f) => available.has(f.backend));
+    // Keep-warm and scale-ahead first: a function with demand matters more than a generic container.
+    for (const fn of functions) {
+      const key = functionKey(fn);
+      const target = this.keepWarmCount(fn);
+      if (target === 0) continue;
+      let warm = 0;
+      for (const c of this.containers.values()) if (c.functionKey === key && c.fsm.is('idle', 'busy', 'specializing')) warm++;
+      for (let i = warm; i < target; i++) if (!this.warmUp(fn)) break;
+    }
+    const targets = prewarmTargets({
+      runtimes: this.config.runtimes,
+      backends: backends.map((b) => ({ name: b.name, canUpdateLimits: b.canUpdateLimits })),
+      perRuntime: this.config.prewarmPerRuntime,
+      baseMemoryMb: this.config.prewarmMemoryMb,
+      functions,
+    });
+    for (const t of prewarmDeficit(targets, this.views())) {
+      for (let i = 0; i < t.count; i++) {
+        if (this.backgroundStarts >= this.config.maxParallelStarts) return;
+        if (this.memoryUsedMb() + t.memoryMb > this.config.memoryBudgetMb) return; // pre-warming never evicts
+        this.backgroundStart(this.deps.backends.get(t.backend)!, t.runtime as Runtime, t.memoryMb);
+      }
+    }
+  }
+
+  private backgroundStart(backend: IsolationBackend, runtime: Runtime, memoryMb: number): Promise<PooledContainer | undefined> {
+    this.backgroundStarts++;
+    return this.startContainer(backend, runtime, memoryMb, false)
+      .catch((err) => {
+        this.log.warn({ err: (err as Error).message, runtime, backend: backend.name }, 'pre-warming a container failed');
+        return undefined;
+      })
+      .finally(() => {
+        this.backgroundStarts--;
+        this.scheduleMaintain();
+      });
+  }
+
+  /** Specialises one more container of `fn` ahead of demand (idle afterwards). False when it cannot now. */
+  private warmUp(fn: FunctionSpec): boolean {
+    const backend = this.deps.backends.get(fn.backend);
+    if (!backend) return false;
+    const key = functionKey(fn);
+    const views = this.views();
+    const pick = selectContainer(views.filter((v) => v.state === 'prewarmed'), { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb }, backend.canUpdateLimits);
+    if (pick.kind !== 'prewarmed') {
+      // Start one of the right size; it will be taken on the next round.
+      if (this.backgroundStarts < this.config.maxParallelStarts && this.memoryUsedMb() + fn.memoryMb <= this.config.memoryBudgetMb) {
+        void this.backgroundStart(backend, fn.runtime as Runtime, fn.memoryMb);
+      }
+      return false;
+    }
+    const c = this.containers.get(pick.id)!;
+    if (this.memoryUsedMb() + Math.max(0, fn.memoryMb - c.memoryMb) > this.config.memoryBudgetMb) return false;
+    c.fsm.transition('specializing');
+    this.specialize(c, fn).then(
+      () => {
+        if (c.state !== 'specializing') return;
+        c.lastUsedAt = Date.now();
+        c.fsm.transition('idle');
+        this.wakeAll();
+      },
+      (err) => {
+        this.log.warn({ err: (err as Error).message, function: fn.name }, 'warming a container ahead of demand failed');
+        void this.remove(c, 'warm-up failed');
+      },
+    );
+    return true;
+  }
+
+  /** Warm containers to keep for a function: its minimum, or more from recent demand. */
+  private keepWarmCount(fn: FunctionSpec): number {
+    if (this.deps.latestVersion(fn.name) !== fn.version) return 0;
+    return scaleAheadTarget(this.demand.sample(functionKey(fn)), fn.minWarm ?? 0, fn.maxConcurrency || LIMITS.maxConcurrency.default);
+  }
+
+  private protectedIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const fn of this.deps.functions()) {
+      if (!fn.minWarm) continue;
+      for (const id of protectedWarm(this.views(), functionKey(fn), fn.minWarm)) ids.add(id);
+    }
+    return ids;
+  }
+
+  // ---- plumbing ------------------------------------------------------------------------------
+
+  private views(): ContainerView[] {
+    const out: ContainerView[] = [];
+    for (const c of this.containers.values()) out.push(c.view());
+    return out;
+  }
+
+  private addInFlight(key: string, delta: number): void {
+    const n = (this.inFlight.get(key) ?? 0) + delta;
+    if (n <= 0) this.inFlight.delete(key);
+    else this.inFlight.set(key, n);
+  }
+
+  private waitForChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        wake: () => {
+          clearTimeout(timer);
+          this.waiters.delete(waiter);
+          resolve();
+        },
+      };
+      const timer = setTimeout(waiter.wake, ms);
+      this.waiters.add(waiter);
+    });
+  }
+
+  private wakeAll(): void {
+    for (const w of [...this.waiters]) w.wake();
+  }
+}
+
+function sanitize(s: string): string {
+  return s.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error, c?: PooledContainer): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      const err = onTimeout();
+      c?.session?.fail(err);
+      reject(err);
+    }, ms);
+    p.then((v) => { clearTimeout(timer); resolve(v); }, (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+export type { BackendName };
