@@ -80,7 +80,7 @@ export async function startGateway(config: StratusConfig, deps: GatewayDeps = {}
   }
 
   const invoker = new Invoker(view, { logger, queueTimeoutMs: config.queueTimeoutMs });
-  const app = Fastify({ logger: false, disableRequestLogging: true, keepAliveTimeout: 75_000, return503OnClosing: true });
+  const app = Fastify({ logger: false, keepAliveTimeout: 75_000, return503OnClosing: true });
   app.setErrorHandler((err, _req, reply) => sendError(reply, err, logger));
   app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url.split('?')[0]}` } }));
 
