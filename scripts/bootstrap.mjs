@@ -45,9 +45,15 @@ if (stale) {
   const npmArgs = [hasLock ? 'ci' : 'install', '--no-audit', '--no-fund'];
   console.log(`› ${stale}: npm ${npmArgs.join(' ')} (about a minute on first run)`);
   const started = Date.now();
-  const res = spawnSync('npm', npmArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  let res = spawnSync('npm', npmArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (!res.error && res.status !== 0 && npmArgs[0] === 'ci') {
+    // Usually package.json and package-lock.json disagree (a dependency added without the lock):
+    // `npm install` reconciles them rather than leaving the checkout unusable.
+    console.log('› npm ci failed; trying npm install');
+    res = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  }
   if (res.error || res.status !== 0) {
-    console.error(`npm ${npmArgs[0]} failed${res.error ? `: ${res.error.message}` : ` with exit code ${res.status}`}`);
+    console.error(`installing dependencies failed${res.error ? `: ${res.error.message}` : ` with exit code ${res.status}`}`);
     process.exit(res.status || 1);
   }
   console.log(`› dependencies installed in ${((Date.now() - started) / 1000).toFixed(1)}s`);

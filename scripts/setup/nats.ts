@@ -9,7 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { aptInstall, findCommand } from '@stratus/node-agent/images/host-tools.ts';
 import type { StepOutcome, StepReporter } from './report';
 
-export const LOCAL_NATS = { host: '127.0.0.1', port: 4222 };
+/** Where a local NATS is looked for or started (STRATUS_LOCAL_NATS_PORT moves it off 4222). */
+export const LOCAL_NATS = { host: '127.0.0.1', port: Number(process.env.STRATUS_LOCAL_NATS_PORT || 4222) };
 
 export interface NatsHandle {
   url: string;

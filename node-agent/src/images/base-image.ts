@@ -59,7 +59,11 @@ export async function ensureBaseRootfs(cacheDir: string, report: BuildReporter):
         timeoutMs: 20 * 60_000,
         onLine: (line) => {
           // debootstrap prints a line or two per package; report when its phase changes.
-          const phase = /^I: (Retrieving|Validating)/.test(line) ? 'Downloading packages' : /^I: (.*\.\.\.|Base system .*)$/.exec(line)?.[1];
+          const phase = /^I: (Retrieving|Validating)/.test(line)
+            ? 'downloading packages'
+            : /^I: Extracting/.test(line)
+              ? 'extracting packages'
+              : /^I: ((Installing|Unpacking|Configuring) (core|required|the base) .*|Base system .*)$/.exec(line)?.[1];
           if (phase && phase !== lastStage) {
             lastStage = phase;
             report.progress(`debootstrap: ${phase}`);

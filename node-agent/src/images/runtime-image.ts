@@ -120,7 +120,8 @@ export async function buildRuntimeImage(plan: RuntimeImagePlan, workDir: string,
         `${plan.repository}:latest`,
         ctx,
       ],
-      { env: { ...process.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 10 * 60_000, onLine: (line) => /^Step /.test(line) && progress(`${plan.runtime}: ${line}`) },
+      // The legacy builder: it builds FROM local images without contacting any registry.
+      { env: { ...process.env, DOCKER_BUILDKIT: '0' }, timeoutMs: 10 * 60_000 },
     );
   } finally {
     fs.rmSync(ctx, { recursive: true, force: true });
