@@ -9,6 +9,7 @@
 //     mixed load; then it is stopped and its containers counted (leaks).
 //  4. The same platform with STRATUS_METRICS=false: warm latency and throughput of the no-op functions.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRawHttpServer } from './baselines/raw-http.ts';
@@ -70,6 +71,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
     return 2;
   }
+  const gvisorMissing = process.env.STRATUS_BENCH_GVISOR_UNAVAILABLE;
+  if (gvisorMissing && opts.backends.includes('gvisor')) {
+    process.stderr.write(`gVisor is not available here (${gvisorMissing}): benchmarking docker only\n`);
+    opts.backends = opts.backends.filter((b) => b !== 'gvisor');
+    if (opts.backends.length === 0) return 2;
+  }
   const fixtures = selectFixtures(opts.runtimes, opts.functions);
   if (fixtures.length === 0) { process.stderr.write('no benchmark function matches --runtimes/--functions\n'); return 2; }
   const startedAt = new Date();
@@ -115,6 +122,7 @@ export async function main(argv: string[]): Promise<number> {
 
   progress.log(`Stratus benchmark ${runId}: scenarios ${opts.scenarios.join(',')}; backends ${opts.backends.join(',')}; functions ${fixtures.map((f) => f.id).join(',')}${opts.quick ? ' (quick)' : ''}`);
   const machine = await describeMachine();
+  machine.loadAvg1AtStart = Math.round(os.loadavg()[0] * 100) / 100;
   try {
     const images = await step('runtime images', () => runtimeImages([...new Set(fixtures.map((f) => f.runtime))], repoRoot, (m) => progress.update(m)),
       (v) => Object.values(v).join(', '));
@@ -185,6 +193,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const finishedAt = new Date();
+  machine.loadAvg1AtEnd = Math.round(os.loadavg()[0] * 100) / 100;
   const result: BenchResult = {
     schema: 'stratus.bench/v1',
     startedAt: startedAt.toISOString(),

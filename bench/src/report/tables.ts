@@ -56,5 +56,5 @@ export function toMarkdown(tables: Table[]): string {
 
 export function machineLine(r: BenchResult): string {
   const m = r.machine;
-  return `${m.os}, kernel ${m.kernel}, ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Docker ${m.docker} (containerd ${m.containerd}, runc ${m.runc}), ${m.runsc} (${m.runscPlatform} platform), cgroup ${m.cgroup}, Node.js ${m.node}`;
+  return `${m.os}, kernel ${m.kernel}, ${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB, Docker ${m.docker} (containerd ${m.containerd}, runc ${m.runc}), ${m.runsc} (${m.runscPlatform} platform), cgroup ${m.cgroup}, Node.js ${m.node}; load average (1 min) ${m.loadAvg1AtStart ?? '?'} at start, ${m.loadAvg1AtEnd ?? '?'} at end`;
 }
