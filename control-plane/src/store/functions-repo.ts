@@ -100,12 +100,12 @@ export class FunctionStore {
    * Adds the next version. The function's row is locked while numbering, so concurrent updates get
    * consecutive numbers. Throws FUNCTION_NOT_FOUND if the function was deleted meanwhile.
    */
-  async addVersion(settings: FunctionSettings, code: StoredCode): Promise<FunctionRecord> {
+  async addVersion(settings: FunctionSettings, code: StoredCode | { sha256: string }): Promise<FunctionRecord> {
     const version = await this.db.transaction(async (tx) => {
       const rows = await tx.select({ latest: functions.latestVersion }).from(functions).where(eq(functions.name, settings.name)).for('update');
       if (rows.length === 0) throw functionNotFound(settings.name);
       const next = rows[0].latest + 1;
-      await this.insertCode(tx as unknown as Database, code);
+      if ('zip' in code) await this.insertCode(tx as unknown as Database, code);
       await tx.insert(functionVersions).values({ ...this.versionValues(settings, code), functionName: settings.name, version: next });
       await tx.update(functions).set({ latestVersion: next, updatedAt: new Date() }).where(eq(functions.name, settings.name));
       return next;
@@ -113,7 +113,7 @@ export class FunctionStore {
     return this.get(settings.name, version);
   }
 
-  private versionValues(s: FunctionSettings, code: StoredCode) {
+  private versionValues(s: FunctionSettings, code: { sha256: string }) {
     return {
       runtime: s.runtime, handler: s.handler, memoryMb: s.memoryMb, timeoutSec: s.timeoutSec, env: s.env,
       maxConcurrency: s.maxConcurrency, backend: s.backend, description: s.description, minWarm: s.minWarm, codeSha256: code.sha256,

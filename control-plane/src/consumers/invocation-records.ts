@@ -1,0 +1,141 @@
+// Stores the invocation records agents publish on JetStream (stream STRATUS_INVOCATIONS, subjects
+// stratus.v1.invocations.>) through one durable pull consumer, in batches. A message is acked
+// only after its rows are committed, and rows are inserted with ON CONFLICT DO NOTHING on the id,
+// so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor doubles.
+// A message may hold one event or an array of events.
+import { ensureInvocationStream, INVOCATIONS_STREAM, SUBJECTS, type InvocationEvent, type Logger } from '@stratus/common';
+import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+import { eventToRow, type InvocationStore } from '../store/invocations-repo';
+import type { NewInvocationRow } from '../store/schema';
+
+export const RECORDS_CONSUMER = 'stratus-control-plane-records';
+
+export interface InvocationRecordsOptions {
+  nc: NatsConnection;
+  invocations: InvocationStore;
+  logger: Logger;
+  durableName?: string;
+  /** Rows per insert (default 500). */
+  batchSize?: number;
+  /** How long the first message of a batch waits for company (default 100 ms). */
+  lingerMs?: number;
+  /** Called after each committed batch (tests, metrics). */
+  onStored?: (ids: string[]) => void;
+}
+
+export interface InvocationRecordsConsumer {
+  readonly stats: { stored: number; duplicates: number; rejected: number; batches: number };
+  close(): Promise<void>;
+}
+
+/** After this many deliveries a message whose rows cannot be stored is dropped (logged). */
+const MAX_DELIVERIES = 5;
+
+export async function startInvocationRecordsConsumer(opts: InvocationRecordsOptions): Promise<InvocationRecordsConsumer> {
+  const { nc, invocations, logger } = opts;
+  const durable = opts.durableName ?? RECORDS_CONSUMER;
+  const batchSize = opts.batchSize ?? 500;
+  const lingerMs = opts.lingerMs ?? 100;
+  await ensureInvocationStream(nc);
+  const jsm = await nc.jetstreamManager();
+  try {
+    await jsm.consumers.info(INVOCATIONS_STREAM, durable);
+  } catch {
+    await jsm.consumers.add(INVOCATIONS_STREAM, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: SUBJECTS.invocationsAll,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 20_000,
+    });
+  }
+  const consumer = await nc.jetstream().consumers.get(INVOCATIONS_STREAM, durable);
+  const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0 };
+
+  let buffer: JsMsg[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let closed = false;
+
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = buffer;
+    buffer = [];
+    if (batch.length === 0) return flushing;
+    flushing = flushing.then(() => storeBatch(batch)).catch((err) => logger.error({ err }, 'storing invocation records failed'));
+    return flushing;
+  };
+
+  async function storeBatch(batch: JsMsg[]): Promise<void> {
+    const parsed: { msg: JsMsg; rows: NewInvocationRow[] }[] = [];
+    for (const msg of batch) {
+      try {
+        const body = JSON.parse(new TextDecoder().decode(msg.data)) as Partial<InvocationEvent> | Partial<InvocationEvent>[];
+        parsed.push({ msg, rows: (Array.isArray(body) ? body : [body]).map(eventToRow) });
+      } catch (err) {
+        stats.rejected++;
+        logger.warn({ err, subject: msg.subject, seq: msg.seq }, 'dropping a malformed invocation record');
+        msg.term('malformed invocation record');
+      }
+    }
+    const unique = new Map<string, NewInvocationRow>();
+    for (const p of parsed) for (const row of p.rows) unique.set(row.id, row);
+    try {
+      const stored = await invocations.insert([...unique.values()]);
+      stats.stored += stored;
+      stats.duplicates += unique.size - stored;
+      stats.batches++;
+      for (const p of parsed) p.msg.ack();
+      opts.onStored?.([...unique.keys()]);
+    } catch (err) {
+      // One bad row must not hold back the others: store message by message, and let the
+      // failing ones come back later (the store may be briefly down) or go after MAX_DELIVERIES.
+      logger.warn({ err, rows: unique.size }, 'batch insert failed; storing message by message');
+      for (const p of parsed) {
+        try {
+          stats.stored += await invocations.insert(p.rows);
+          p.msg.ack();
+          opts.onStored?.(p.rows.map((r) => r.id));
+        } catch (rowErr) {
+          if (p.msg.info.redeliveryCount >= MAX_DELIVERIES) {
+            stats.rejected++;
+            logger.error({ err: rowErr, seq: p.msg.seq }, 'dropping an invocation record that cannot be stored');
+            p.msg.term('cannot be stored');
+          } else p.msg.nak(2_000);
+        }
+      }
+    }
+  }
+
+  let messages: ConsumerMessages | undefined;
+  const loop = (async () => {
+    while (!closed) {
+      try {
+        messages = await consumer.consume({ max_messages: Math.max(batchSize * 2, 1000) });
+        for await (const msg of messages) {
+          buffer.push(msg);
+          if (buffer.length >= batchSize) void flush();
+          else if (!timer) timer = setTimeout(() => void flush(), lingerMs);
+        }
+      } catch (err) {
+        if (!closed) {
+          logger.warn({ err }, 'invocation records consumer stopped; restarting');
+          await new Promise((r) => setTimeout(r, 1_000));
+        }
+      }
+    }
+  })();
+
+  logger.info({ stream: INVOCATIONS_STREAM, consumer: durable }, 'storing invocation records from JetStream');
+  return {
+    stats,
+    async close() {
+      closed = true;
+      messages?.stop();
+      await loop.catch(() => undefined);
+      await flush();
+    },
+  };
+}

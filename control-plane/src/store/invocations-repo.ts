@@ -1,0 +1,179 @@
+// Invocation records: written in batches by the JetStream consumer (idempotent on id, so a
+// redelivered message adds nothing), read by GetInvocation / ListInvocations, pruned by retention.
+import { StratusError, type InvocationEvent } from '@stratus/common';
+import type { InvocationInput } from '@stratus/proto';
+import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Database } from './db';
+import { invocations, type InvocationRow, type NewInvocationRow } from './schema';
+
+export const LIST_LIMIT = { default: 50, max: 1000 } as const;
+
+export interface InvocationFilter {
+  function?: string;
+  /** One status or several separated by commas ("function_error,timeout"). */
+  status?: string;
+  from?: string;
+  to?: string;
+  limit?: number;
+  /** Words in the error or the logs (web-search syntax: quotes for phrases, -word to exclude). */
+  search?: string;
+  requestId?: string;
+  agentId?: string;
+  backend?: string;
+}
+
+// PostgreSQL text cannot hold NUL; a function printing one must not make its record unstorable.
+const clean = (s: unknown): string => (typeof s === 'string' ? s.replace(/\u0000/g, '') : s === undefined || s === null ? '' : String(s));
+const num = (v: unknown): number => {
+  const n = Number(v);
+  return Number.isFinite(n) ? n : 0;
+};
+const int = (v: unknown): number => Math.max(0, Math.min(2_147_483_647, Math.round(num(v))));
+const date = (v: unknown): Date | null => {
+  if (typeof v !== 'string' || v === '') return null;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? null : d;
+};
+
+/** Maps an event from an agent to a row; throws when it cannot be a record (no id or function). */
+export function eventToRow(e: Partial<InvocationEvent>): NewInvocationRow {
+  const id = clean(e.id);
+  if (!id) throw new Error('invocation event without id');
+  const fn = clean(e.function);
+  if (!fn) throw new Error(`invocation event ${id} without function`);
+  const endedAt = date(e.endedAt);
+  const startedAt = date(e.startedAt) ?? endedAt ?? new Date();
+  return {
+    id,
+    function: fn,
+    version: int(e.version),
+    agentId: clean(e.agentId),
+    backend: clean(e.backend),
+    runtime: clean(e.runtime),
+    status: clean(e.status) || 'unknown',
+    errorType: clean(e.errorType),
+    errorMessage: clean(e.errorMessage),
+    coldStart: e.coldStart === true,
+    startedAt,
+    endedAt,
+    queueMs: num(e.queueMs),
+    startMs: num(e.startMs),
+    initMs: num(e.initMs),
+    durationMs: num(e.durationMs),
+    billedMs: num(e.billedMs),
+    overheadMs: num(e.overheadMs),
+    maxMemoryMb: int(e.maxMemoryMb),
+    cpuMs: num(e.cpuMs),
+    requestBytes: int(e.requestBytes),
+    responseBytes: int(e.responseBytes),
+    memoryMb: int(e.memoryMb),
+    logs: clean(e.logs),
+    logsTruncated: e.logsTruncated === true,
+  };
+}
+
+export function rowToInvocation(r: InvocationRow): Required<InvocationInput> {
+  return {
+    id: r.id,
+    function: r.function,
+    version: r.version,
+    agentId: r.agentId,
+    backend: r.backend,
+    runtime: r.runtime,
+    status: r.status,
+    errorType: r.errorType,
+    errorMessage: r.errorMessage,
+    coldStart: r.coldStart,
+    startedAt: r.startedAt.toISOString(),
+    endedAt: r.endedAt ? r.endedAt.toISOString() : '',
+    queueMs: r.queueMs,
+    startMs: r.startMs,
+    initMs: r.initMs,
+    durationMs: r.durationMs,
+    billedMs: r.billedMs,
+    overheadMs: r.overheadMs,
+    maxMemoryMb: r.maxMemoryMb,
+    cpuMs: r.cpuMs,
+    requestBytes: r.requestBytes,
+    responseBytes: r.responseBytes,
+    memoryMb: r.memoryMb,
+    logs: r.logs,
+    logsTruncated: r.logsTruncated,
+  };
+}
+
+// Every column except the generated search vector (selecting it would ship the words back).
+const selectColumns = {
+  id: invocations.id, function: invocations.function, version: invocations.version, agentId: invocations.agentId,
+  backend: invocations.backend, runtime: invocations.runtime, status: invocations.status, errorType: invocations.errorType,
+  errorMessage: invocations.errorMessage, coldStart: invocations.coldStart, startedAt: invocations.startedAt, endedAt: invocations.endedAt,
+  queueMs: invocations.queueMs, startMs: invocations.startMs, initMs: invocations.initMs, durationMs: invocations.durationMs,
+  billedMs: invocations.billedMs, overheadMs: invocations.overheadMs, maxMemoryMb: invocations.maxMemoryMb, cpuMs: invocations.cpuMs,
+  requestBytes: invocations.requestBytes, responseBytes: invocations.responseBytes, memoryMb: invocations.memoryMb,
+  logs: invocations.logs, logsTruncated: invocations.logsTruncated,
+};
+
+export class InvocationStore {
+  constructor(private readonly db: Database) {}
+
+  /** Inserts records, ignoring ids already stored. Returns how many were new. */
+  async insert(rows: NewInvocationRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    const inserted = await this.db.insert(invocations).values(rows).onConflictDoNothing({ target: invocations.id }).returning({ id: invocations.id });
+    return inserted.length;
+  }
+
+  async get(id: string): Promise<Required<InvocationInput>> {
+    const rows = await this.db.select(selectColumns).from(invocations).where(eq(invocations.id, id)).limit(1);
+    if (rows.length === 0) throw new StratusError('NOT_FOUND', `invocation ${id} not found`, { field: 'id' });
+    return rowToInvocation(rows[0] as InvocationRow);
+  }
+
+  /** Newest first. Throws INVALID_ARGUMENT naming `from` / `to` / `limit` when they are malformed. */
+  async list(filter: InvocationFilter): Promise<Required<InvocationInput>[]> {
+    const where: SQL[] = [];
+    if (filter.function) where.push(eq(invocations.function, filter.function));
+    if (filter.status) {
+      const statuses = filter.status.split(',').map((s) => s.trim()).filter(Boolean);
+      where.push(statuses.length === 1 ? eq(invocations.status, statuses[0]) : inArray(invocations.status, statuses));
+    }
+    if (filter.from) where.push(gte(invocations.startedAt, parseTime('from', filter.from)));
+    if (filter.to) where.push(lte(invocations.startedAt, parseTime('to', filter.to)));
+    if (filter.requestId) where.push(eq(invocations.id, filter.requestId));
+    if (filter.agentId) where.push(eq(invocations.agentId, filter.agentId));
+    if (filter.backend) where.push(eq(invocations.backend, filter.backend));
+    if (filter.search && filter.search.trim()) {
+      where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${filter.search.trim()})`);
+    }
+    const limit = clampLimit(filter.limit);
+    const rows = await this.db
+      .select(selectColumns)
+      .from(invocations)
+      .where(where.length ? and(...where) : undefined)
+      .orderBy(desc(invocations.startedAt), desc(invocations.id))
+      .limit(limit);
+    return rows.map((r) => rowToInvocation(r as InvocationRow));
+  }
+
+  /** Deletes records that started before `before`, in batches (short locks). Returns how many went. */
+  async prune(before: Date, batchSize = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const batch = this.db.select({ id: invocations.id }).from(invocations).where(lt(invocations.startedAt, before)).limit(batchSize);
+      const deleted = await this.db.delete(invocations).where(inArray(invocations.id, batch)).returning({ id: invocations.id });
+      total += deleted.length;
+      if (deleted.length < batchSize) return total;
+    }
+  }
+}
+
+function parseTime(field: string, value: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) throw new StratusError('INVALID_ARGUMENT', `${field}: ${JSON.stringify(value)} is not an RFC 3339 time`, { field });
+  return d;
+}
+
+function clampLimit(limit: number | undefined): number {
+  if (!limit) return LIST_LIMIT.default;
+  return Math.min(Math.max(1, Math.floor(limit)), LIST_LIMIT.max);
+}
