@@ -30,6 +30,8 @@ interface Component {
   startMs: number;
   /** The platform works without it: failing to start is a warning, not the end. */
   optional?: boolean;
+  /** Started before the others (it needs none of them), waited for last. */
+  startEarly?: boolean;
 }
 
 const tsMain = (rel: string) => () => {
@@ -81,8 +83,10 @@ export const COMPONENTS: Component[] = [
     },
     probe: (c) => ({ kind: 'tcp', host: reachable(c.host), port: c.dashboardPort }),
     stopMs: 5_000,
-    startMs: 60_000,
+    // Its start script may build the app first.
+    startMs: 300_000,
     optional: true,
+    startEarly: true,
   },
 ];
 
@@ -174,6 +178,7 @@ async function main(): Promise<void> {
   const role = values.role as Role;
   if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(', ')}, got ${JSON.stringify(values.role)}`);
 
+  const begun = Date.now();
   console.log(pc.bold(`Stratus: setting up (${role === 'all' ? 'all components' : `role ${role}`})`));
   const setup = await runSetup({ role });
   console.log(pc.dim(`set-up took ${formatMs(setup.ms)}`));
@@ -196,7 +201,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(pc.bold('\nStratus: stopping…'));
-    for (const r of [...running].reverse()) {
+    // Reverse start order: dashboard and gateway first, the agent (removing its containers), then
+    // the control plane.
+    const order = (r: Running) => COMPONENTS.indexOf(r.component);
+    for (const r of [...running].sort((a, b) => order(b) - order(a))) {
       if (r.child.exitCode !== null || r.child.signalCode !== null) continue;
       const started = Date.now();
       signalGroup(r.child, 'SIGTERM');
@@ -217,13 +225,13 @@ async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void stopAll(0));
 
   const wanted = COMPONENTS.filter((c) => role === 'all' || c.key === role);
-  for (const component of wanted) {
-    if (stopping) return;
+
+  const launch = (component: Component): Running | undefined => {
     const cmd = component.command();
     if (!cmd) {
       skipped.push(component.label);
       console.log(pc.yellow(`- ${component.label}: not in this checkout yet, skipped`));
-      continue;
+      return undefined;
     }
     const prefix = component.color(`${component.label.padEnd(9)}|`);
     const child = spawn(cmd.file, cmd.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -238,46 +246,57 @@ async function main(): Promise<void> {
       console.log(pc.red(`${component.label} exited unexpectedly (code ${code ?? child.signalCode})`));
       if (running.every((x) => x.child.exitCode !== null || x.child.signalCode !== null)) void stopAll(1);
     });
+    return r;
+  };
 
+  /** Waits until the component answers; false (after stopping everything) when a required one does not. */
+  const waitUp = async (r: Running): Promise<boolean> => {
+    const { component, child } = r;
     const probe = component.probe(config);
     const deadline = Date.now() + component.startMs;
-    let up = false;
     while (!stopping && Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
       if (await probeOnce(probe)) {
-        up = true;
-        break;
+        r.up = true;
+        return true;
       }
       await sleep(250);
     }
-    if (stopping) return;
-    if (!up) {
-      const why = child.exitCode !== null || child.signalCode !== null ? 'exited before answering' : `did not answer on ${probe.host}:${probe.port} within ${formatMs(component.startMs)}`;
-      if (component.optional) {
-        console.log(pc.yellow(`${component.label} ${why}; continuing without it`));
-        signalGroup(child, 'SIGKILL');
-        skipped.push(component.label);
-        continue;
-      }
-      console.log(pc.red(`${component.label} ${why}`));
-      await stopAll(1);
-      return;
+    if (stopping) return false;
+    const why = child.exitCode !== null || child.signalCode !== null ? 'exited before answering' : `did not answer on ${probe.host}:${probe.port} within ${formatMs(component.startMs)}`;
+    if (component.optional) {
+      console.log(pc.yellow(`${component.label} ${why}; continuing without it`));
+      signalGroup(child, 'SIGKILL');
+      skipped.push(component.label);
+      return true;
     }
-    r.up = true;
+    console.log(pc.red(`${component.label} ${why}`));
+    await stopAll(1);
+    return false;
+  };
+
+  // Components that take long to come up and need nothing else (the dashboard may build itself
+  // first) start at once; the others start in order, each once the previous one answers.
+  const early = wanted.filter((c) => c.startEarly).map(launch);
+  for (const component of wanted.filter((c) => !c.startEarly)) {
+    if (stopping) return;
+    const r = launch(component);
+    if (r && !(await waitUp(r))) return;
   }
+  for (const r of early) if (r && !(await waitUp(r))) return;
 
   if (!running.some((r) => r.up)) {
     console.log(pc.red('none of the components could be started'));
     await stopAll(1);
     return;
   }
-  printSummary(config, setup, wanted.map((c) => c.key), skipped, role);
+  printSummary(config, setup, wanted.map((c) => c.key), skipped, role, Date.now() - begun);
 }
 
 function maskUrl(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }
 
-function printSummary(config: StratusConfig, setup: Awaited<ReturnType<typeof runSetup>>, keys: string[], skipped: string[], role: Role): void {
+function printSummary(config: StratusConfig, setup: Awaited<ReturnType<typeof runSetup>>, keys: string[], skipped: string[], role: Role, elapsedMs: number): void {
   const rows: [string, string][] = [];
   const shown = (host: string) => (host === '0.0.0.0' ? `${host} (all interfaces)` : host);
   const has = (k: string, label: string) => keys.includes(k) && !skipped.includes(label);
@@ -297,7 +316,7 @@ function printSummary(config: StratusConfig, setup: Awaited<ReturnType<typeof ru
   }
   if (skipped.length) rows.push(['Not running', `${skipped.join(', ')} (see above)`]);
   const width = Math.max(...rows.map(([k]) => k.length));
-  console.log(pc.bold('\nStratus is running'));
+  console.log(pc.bold(`\nStratus is running (up in ${formatMs(elapsedMs)})`));
   for (const [k, v] of rows) console.log(`  ${pc.bold(k.padEnd(width))}  ${v}`);
   console.log(pc.dim('Ctrl-C stops everything.\n'));
 }
