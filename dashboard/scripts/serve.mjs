@@ -8,7 +8,7 @@
 //     -> await startDashboard({ port: 0 }) = { port, url, close() }
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readdirSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -74,12 +74,42 @@ export function build({ log = console.log } = {}) {
   });
 }
 
-export async function ensureBuilt({ log = console.log, force = false } = {}) {
-  const reason = force ? 'forced' : buildStaleReason();
-  if (reason) {
-    log(`dashboard: ${reason}`);
-    await build({ log });
+const LOCK = path.join(DASHBOARD_DIR, '.build.lock');
+
+/** One build at a time per checkout (two processes building at once would clobber .svelte-kit/). */
+async function withBuildLock(fn) {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(LOCK);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - statSync(LOCK).mtimeMs > 5 * 60_000) rmSync(LOCK, { recursive: true, force: true });
+      } catch {
+        /* gone meanwhile */
+      }
+      if (Date.now() > deadline) throw new Error(`timed out waiting for another dashboard build (${LOCK})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
+  try {
+    return await fn();
+  } finally {
+    rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+export async function ensureBuilt({ log = console.log, force = false } = {}) {
+  if (!force && !buildStaleReason()) return;
+  await withBuildLock(async () => {
+    const reason = force ? 'forced' : buildStaleReason(); // another process may have built meanwhile
+    if (reason) {
+      log(`dashboard: ${reason}`);
+      await build({ log });
+    }
+  });
 }
 
 /**
@@ -91,6 +121,8 @@ export async function startDashboard({ port, host, log = console.log, env = {} }
   await ensureBuilt({ log });
   const listenPort = port ?? Number(process.env.STRATUS_DASHBOARD_PORT ?? 3000);
   const listenHost = host ?? (process.env.STRATUS_HOST || '127.0.0.1');
+  // zip uploads arrive as base64 JSON: allow up to 100 MB bodies (adapter-node's default is 512 KB)
+  process.env.BODY_SIZE_LIMIT ??= '100M';
   const { handler } = await import(pathToFileURL(path.join(BUILD_DIR, 'handler.js')).href);
   const server = http.createServer((req, res) => handler(req, res, () => {
     res.statusCode = 404;

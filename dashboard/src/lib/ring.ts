@@ -100,13 +100,21 @@ export class SeriesRing {
  * Calls `fn` with the latest value at most once per `intervalMs` (trailing edge: the last value
  * offered in an interval is always delivered). `offer` is O(1); no work happens per event.
  */
-export function createSampler<T>(fn: (value: T) => void, intervalMs: number, clock: { now(): number; setTimeout: typeof setTimeout; clearTimeout: typeof clearTimeout } = {
+export interface SamplerClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: SamplerClock = {
   now: () => Date.now(),
-  setTimeout: (...a: Parameters<typeof setTimeout>) => setTimeout(...a),
-  clearTimeout: (t) => clearTimeout(t),
-} as never) {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export function createSampler<T>(fn: (value: T) => void, intervalMs: number, clock: SamplerClock = realClock) {
   let pending: { value: T } | null = null;
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: unknown = null;
   let lastRun = -Infinity;
   const run = () => {
     timer = null;

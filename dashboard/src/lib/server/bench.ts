@@ -74,7 +74,7 @@ export function startQuickBench(): BenchJob {
     progress: null as number | null,
     phase: 'starting',
     buf: new RingBuffer<string>(400),
-    child,
+    child: child as ChildProcess | null,
   };
   job = j;
   let partial = '';
