@@ -3,4 +3,4 @@ export { FIXTURES, FIXTURES_DIR, fixtureDir, fixtureFiles, type FixtureName } fr
 export { containersWithLabels, removeContainers, availableBackends, dockerAvailable, dockerRunRm } from './docker';
 export { testBackends } from './backends';
 export { listServices } from './reflection';
-export { rawZip } from './zip';
+export { rawZip, deflatedZip } from './zip';

@@ -74,8 +74,11 @@ export interface Platform {
   cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** POSTs an event to /function/NAME (or /v/VERSION). */
   invoke(name: string, event?: unknown, opts?: { version?: number; raw?: string | Buffer }): Promise<InvokeHttpResult>;
-  /** Waits until every running agent is registered and the gateway sees them. */
-  waitForAgents(ids?: string[], timeoutMs?: number): Promise<NodeStatus[]>;
+  /**
+   * Waits until every running agent is registered and the gateway sees them; with startedAfter, until
+   * each has registered from a run started after that time (a restarted agent, not its old record).
+   */
+  waitForAgents(ids?: string[], timeoutMs?: number, opts?: { startedAfter?: Date }): Promise<NodeStatus[]>;
   /** Ids of containers carrying the platform's label (optionally only one agent's). */
   containers(agentId?: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -254,14 +257,15 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           backend: res.headers.get('x-stratus-backend') ?? '',
         };
       },
-      async waitForAgents(ids = agents.map((a) => a.id), timeoutMs = opts.readyTimeoutMs ?? 600_000) {
+      async waitForAgents(ids = agents.map((a) => a.id), timeoutMs = opts.readyTimeoutMs ?? 600_000, w = {}) {
+        const fresh = (nd: NodeStatus) => !w.startedAfter || Date.parse(nd.startedAt) > w.startedAfter.getTime();
         const deadline = Date.now() + timeoutMs;
         let last: NodeStatus[] = [];
         for (;;) {
           try {
             last = (await call<{ nodes: NodeStatus[] }>('nodes', 'ListNodes', {}, 5_000)).nodes;
           } catch { /* control plane starting */ }
-          const ready = ids.every((aid) => last.some((nd) => nd.id === aid && (nd.state || 'ready') === 'ready' && nd.backends.some((b) => b.available)))
+          const ready = ids.every((aid) => last.some((nd) => nd.id === aid && fresh(nd) && (nd.state || 'ready') === 'ready' && nd.backends.some((b) => b.available)))
             && ids.every((aid) => gateway.view.nodes.has(aid));
           if (ready) return last;
           if (Date.now() > deadline) throw new Error(`agents ${ids.join(', ')} not ready after ${timeoutMs} ms; control plane lists ${JSON.stringify(last.map((nd) => ({ id: nd.id, state: nd.state, backends: nd.backends })))}`);

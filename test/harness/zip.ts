@@ -47,3 +47,14 @@ export function rawZip(entries: { name: string; data: Buffer | string }[]): Buff
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, cd, end]);
 }
+
+/** A deflated zip built with yazl directly (no size rules), e.g. a zip bomb that is small but unpacks large. */
+export async function deflatedZip(files: Record<string, Buffer>): Promise<Buffer> {
+  const { default: yazl } = await import('yazl');
+  const zip = new yazl.ZipFile();
+  for (const [name, data] of Object.entries(files)) zip.addBuffer(data, name, { compress: true });
+  zip.end();
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}

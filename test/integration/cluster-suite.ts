@@ -45,12 +45,13 @@ export function clusterSuite(backend: string): void {
       const before = await platform.containers(victim.id);
       assert.ok(before.length > 0, 'the child agent has containers');
 
+      const killedAt = new Date();
       await victim.kill('SIGKILL');
       const orphans = await platform.containers(victim.id);
       assert.ok(orphans.length > 0, 'containers outlive a SIGKILLed agent');
 
       await victim.restart();
-      await platform.waitForAgents([victim.id], 300_000);
+      await platform.waitForAgents([victim.id], 300_000, { startedAfter: killedAt });
       const after = await platform.containers(victim.id);
       const survivors = before.filter((id) => after.includes(id));
       assert.deepEqual(survivors, []);
