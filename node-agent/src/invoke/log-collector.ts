@@ -43,7 +43,6 @@ export class LogCollector {
     if (this.ended.size === 2) return Promise.resolve(this.cut());
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.waiters.delete(requestId); resolve(this.cut()); }, graceMs);
-      timer.unref();
       this.waiters.set(requestId, { resolve, timer });
     });
   }

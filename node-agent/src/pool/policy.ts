@@ -139,13 +139,15 @@ export interface DemandSample {
 }
 
 /**
- * Warm containers to keep for a function: at least its minimum; with recent traffic, the observed
+ * Warm containers to keep for a function: at least its minimum; with a steady recent load, the observed
  * peak concurrency or Little's law (arrival rate × duration) with a quarter of headroom, whichever
  * is larger; never more than its max concurrency.
  */
 export function scaleAheadTarget(demand: DemandSample, minWarm: number, maxConcurrency: number): number {
   let target = minWarm;
-  if (demand.arrivalsPerSec > 0) {
+  // Only a steady load (at least one arrival a second over the window) earns containers ahead of
+  // demand; an occasional call is served by keep-alive alone.
+  if (demand.arrivalsPerSec >= 1) {
     const littles = Math.ceil(demand.arrivalsPerSec * (demand.avgDurationMs / 1000) * 1.25);
     target = Math.max(target, demand.peakConcurrency, littles);
   }

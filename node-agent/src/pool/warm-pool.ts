@@ -66,7 +66,7 @@ export class PooledContainer {
   exited?: { exit: ContainerExit; outOfMemory: boolean };
   killedByAgent = false;
   lastUsedAt: number;
-  readonly createdAt = Date.now();
+  readonly createdAt = now();
   invocations = 0;
   startMs = 0;                   // create + start + interpreter ready (for containers started on demand)
   cpuBaselineNs = 0;
@@ -83,7 +83,7 @@ export class PooledContainer {
     keepAliveMs: number,
     onIdleExpired: (c: PooledContainer) => void,
   ) {
-    this.lastUsedAt = this.createdAt;
+    this.lastUsedAt = now();
     this.fsm = new ContainerStateMachine(id || name, keepAliveMs, () => onIdleExpired(this));
   }
 
@@ -122,6 +122,7 @@ export class WarmPool {
   private readonly inFlight = new Map<string, number>(); // function key -> specialising + busy
   readonly demand = new DemandTracker();
   private backgroundStarts = 0;
+  private readonly warming = new Set<string>(); // function keys being warmed ahead of demand
   private maintainScheduled = false;
   private maintainTimer?: NodeJS.Timeout;
   private closed = false;
@@ -265,7 +266,7 @@ export class WarmPool {
     const key = functionKey(c.fn!);
     this.addInFlight(key, -1);
     this.demand.finished(key, durationMs);
-    c.lastUsedAt = Date.now();
+    c.lastUsedAt = now();
     c.invocations++;
     const deleted = !this.deps.functionExists(c.fn!.name);
     if (lease.destroy || c.exited || c.state !== 'busy' || deleted) {
@@ -348,13 +349,14 @@ export class WarmPool {
   private async startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean): Promise<PooledContainer> {
     const name = `stratus-${sanitize(this.config.agentId)}-${randomUUID().slice(0, 12)}`;
     const folder = path.join(this.config.dataDir, 'containers', sanitize(this.config.agentId), name);
-    await fs.mkdir(path.join(folder, 'task'), { recursive: true, mode: 0o755 });
-    await fs.chmod(path.join(folder, 'task'), 0o755);
     const pending = new PooledContainer('', name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
-    // Registered under its name until the engine gives the id, so memory and pre-warm counts see it.
+    // Registered (under its name until the engine gives the id) before the first await, so memory
+    // and pre-warm counts see it at once.
     this.containers.set(name, pending);
     let id = '';
     try {
+      await fs.mkdir(path.join(folder, 'task'), { recursive: true, mode: 0o755 });
+      await fs.chmod(path.join(folder, 'task'), 0o755);
       const image = await backend.prepare(runtime);
       id = await backend.create({
         name,
@@ -526,35 +528,46 @@ export class WarmPool {
       });
   }
 
-  /** Specialises one more container of `fn` ahead of demand (idle afterwards). False when it cannot now. */
+  /**
+   * Specialises one more container of `fn` ahead of demand (idle afterwards): a pre-warmed one when
+   * there is one, else a new one started for it. One at a time per function. False when it cannot now.
+   */
   private warmUp(fn: FunctionSpec): boolean {
     const backend = this.deps.backends.get(fn.backend);
-    if (!backend) return false;
     const key = functionKey(fn);
-    const views = this.views();
-    const pick = selectContainer(views.filter((v) => v.state === 'prewarmed'), { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb }, backend.canUpdateLimits);
-    if (pick.kind !== 'prewarmed') {
-      // Start one of the right size; it will be taken on the next round.
-      if (this.backgroundStarts < this.config.maxParallelStarts && this.memoryUsedMb() + fn.memoryMb <= this.config.memoryBudgetMb) {
-        void this.backgroundStart(backend, fn.runtime as Runtime, fn.memoryMb);
-      }
-      return false;
+    if (!backend || this.warming.has(key)) return false;
+    const pick = selectContainer(this.views().filter((v) => v.state === 'prewarmed'), { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb }, backend.canUpdateLimits);
+    const pre = pick.kind === 'prewarmed' ? this.containers.get(pick.id)! : undefined;
+    const growth = pre ? Math.max(0, fn.memoryMb - pre.memoryMb) : fn.memoryMb;
+    if (this.memoryUsedMb() + growth > this.config.memoryBudgetMb) return false; // warming never evicts
+    if (!pre && this.backgroundStarts >= this.config.maxParallelStarts) return false;
+    this.warming.add(key);
+    let got: Promise<PooledContainer>;
+    if (pre) {
+      pre.fsm.transition('specializing');
+      got = Promise.resolve(pre);
+    } else {
+      this.backgroundStarts++;
+      got = this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true).finally(() => { this.backgroundStarts--; });
     }
-    const c = this.containers.get(pick.id)!;
-    if (this.memoryUsedMb() + Math.max(0, fn.memoryMb - c.memoryMb) > this.config.memoryBudgetMb) return false;
-    c.fsm.transition('specializing');
-    this.specialize(c, fn).then(
-      () => {
+    got
+      .then(async (c) => {
+        try {
+          await this.specialize(c, fn);
+        } catch (err) {
+          void this.remove(c, 'warm-up failed');
+          throw err;
+        }
         if (c.state !== 'specializing') return;
-        c.lastUsedAt = Date.now();
+        c.lastUsedAt = now();
         c.fsm.transition('idle');
         this.wakeAll();
-      },
-      (err) => {
-        this.log.warn({ err: (err as Error).message, function: fn.name }, 'warming a container ahead of demand failed');
-        void this.remove(c, 'warm-up failed');
-      },
-    );
+      })
+      .catch((err) => this.log.warn({ err: (err as Error).message, function: fn.name }, 'warming a container ahead of demand failed'))
+      .finally(() => {
+        this.warming.delete(key);
+        this.scheduleMaintain();
+      });
     return true;
   }
 
@@ -605,6 +618,9 @@ export class WarmPool {
     for (const w of [...this.waiters]) w.wake();
   }
 }
+
+/** Epoch milliseconds with sub-millisecond resolution: orders uses within the same millisecond. */
+const now = (): number => performance.timeOrigin + performance.now();
 
 function sanitize(s: string): string {
   return s.replace(/[^A-Za-z0-9_.-]/g, '_');
