@@ -6,3 +6,5 @@ export * from './grpc';
 export * from './events';
 export * from './nats';
 export * from './label-cap';
+export * from './jetstream-outbox';
+export * from './jetstream-pump';

@@ -4,7 +4,7 @@
 // Nats-Msg-Id of each item makes a resend of something that did arrive a no-op (duplicate window).
 import { headers, type JetStreamClient, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import type { Outbox, OutboxItem } from './outbox';
+import type { Outbox, OutboxItem } from './jetstream-outbox';
 
 export interface PumpStats {
   published: number;

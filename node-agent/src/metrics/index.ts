@@ -22,12 +22,11 @@ import {
   type StratusConfig,
   type ThrottleEvent,
 } from '@stratus/common';
-import { DEFAULT_OUTBOX_LIMITS, Outbox, type OutboxLimits } from './outbox';
-import { JetStreamPump } from './jetstream-pump';
+import { DEFAULT_OUTBOX_LIMITS, JetStreamPump, Outbox, type OutboxLimits } from '@stratus/common';
 import { AgentPrometheus } from './prometheus';
 
 export { createHostSampler, type HostSample } from './host-sampler';
-export { Outbox, DEFAULT_OUTBOX_LIMITS } from './outbox';
+export { Outbox, DEFAULT_OUTBOX_LIMITS } from '@stratus/common';
 
 export const GAUGE_INTERVAL_MS = 2_000;
 const THROTTLE_FLUSH_MS = 1_000;
