@@ -172,7 +172,7 @@ function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { role: { type: 'string', default: 'all' }, 'skip-setup': { type: 'boolean', default: false } },
+    options: { role: { type: 'string', default: 'all' } },
     strict: true,
   });
   const role = values.role as Role;
@@ -187,7 +187,6 @@ async function main(): Promise<void> {
     ...process.env,
     STRATUS_DATA_DIR: setup.dataDir,
     ...(setup.nats ? { NATS_URL: setup.nats.url } : {}),
-    ...(setup.gvisor.available ? {} : { STRATUS_GVISOR_UNAVAILABLE_REASON: setup.gvisor.reason ?? 'gVisor is not set up' }),
   };
   if (pc.isColorSupported) env.FORCE_COLOR ??= '1';
   process.env.STRATUS_DATA_DIR = setup.dataDir;

@@ -86,7 +86,6 @@ async function main(): Promise<number> {
     }
     // The integration suite runs once per backend in this list.
     if (!env.STRATUS_TEST_BACKENDS) env.STRATUS_TEST_BACKENDS = setup && !setup.gvisor.available ? 'docker' : 'docker,gvisor';
-    if (setup && !setup.gvisor.available) env.STRATUS_GVISOR_UNAVAILABLE_REASON = setup.gvisor.reason ?? 'gVisor is not set up';
     // Store tests run against this machine's PostgreSQL too, when there is one.
     if (!env.STRATUS_TEST_DATABASE_URL && (await portAnswers('127.0.0.1', 5432))) env.STRATUS_TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
     console.log(
