@@ -32,6 +32,11 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 const JSON_HEADERS = { 'Content-Type': 'application/json' };
 const require = createRequire(import.meta.url);
 
+// The first require() and the first import() of a process each cost milliseconds (loader set-up);
+// paying them now, while pre-warmed, keeps them off specialization.
+require('./warm.cjs');
+await import('./warm.mjs');
+
 /** One request on the keep-alive connection; retried once when a reused socket turned out closed. */
 function request(method, urlPath, body, headers) {
   return new Promise((resolve, reject) => {
