@@ -1,6 +1,6 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, type Plugin } from 'vite';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The workspace packages (@stratus/proto, @stratus/common) are TypeScript sources, so the server
@@ -19,8 +19,24 @@ function pinWorkspaceModuleUrls(): Plugin {
   };
 }
 
+/**
+ * The shared validation rules (@stratus/common validation.ts) run in the page too; their error
+ * catalog imports @grpc/grpc-js for status numbers. The browser bundle gets a tiny stand-in.
+ */
+function browserGrpcShim(): Plugin {
+  const shim = fileURLToPath(new URL('./src/lib/shims/grpc-js-browser.ts', import.meta.url));
+  return {
+    name: 'stratus-browser-grpc-shim',
+    enforce: 'pre',
+    resolveId(id, _importer, options) {
+      if (id === '@grpc/grpc-js' && !options?.ssr) return shim;
+      return null;
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [pinWorkspaceModuleUrls(), sveltekit()],
+  plugins: [pinWorkspaceModuleUrls(), browserGrpcShim(), sveltekit()],
   server: { fs: { allow: ['..'] } },
   build: { chunkSizeWarningLimit: 800 },
 });

@@ -70,7 +70,7 @@ export function buildOptions(opts: { width: number; height: number; series: Seri
           width: spark ? 1.25 : 1.75,
           dash: s.dash,
           fill: s.fill ? color + '22' : undefined,
-          points: { show: false },
+          ...(spark ? { points: { show: false } } : { points: { size: 5 } }),
           spanGaps: false,
           value: (_u: uPlot, v: number | null) => fmtUnit(opts.unit, v),
         } satisfies uPlot.Series;

@@ -1,6 +1,8 @@
-// Validation glue for the deploy/edit form: the page checks every field with the platform's own rules
-// (from @stratus/common) before sending, and maps the server's errors back onto the field they name.
-import { LIMITS, RUNTIMES, BACKENDS, ENV_NAME_PATTERN, RESERVED_ENV, HANDLER_PATTERN } from '@stratus/common/limits.ts';
+// Validation glue for the deploy/edit form: the page checks every field with the platform's own
+// rules (@stratus/common validation.ts, the same functions the control plane enforces) before
+// sending, adds the checks only a form can make (code present, handler file exists, env rows), and
+// maps the server's errors back onto the field they name.
+import { collectFunctionSettingsErrors, mergeFunctionUpdate, type FunctionSettings } from '@stratus/common/validation.ts';
 
 export interface EnvRow {
   key: string;
@@ -53,13 +55,16 @@ export function fieldFromMessage(message: string): string {
   return (FORM_FIELDS as readonly string[]).includes(f) ? f : '';
 }
 
-function intIn(v: string | number, min: number, max: number, label: string): string | undefined {
+/** '' -> undefined (the server's default); anything else -> a number (NaN when not numeric). */
+function numberField(v: string | number): number | undefined {
   const s = String(v).trim();
-  if (s === '') return undefined; // server default
-  if (!/^\d+$/.test(s)) return `${label} must be a whole number`;
-  const n = Number(s);
-  if (n < min || n > max) return `${label} must be between ${min} and ${max}`;
-  return undefined;
+  return s === '' ? undefined : Number(s);
+}
+
+export function envObject(rows: EnvRow[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const row of rows) if (row.key || row.value) env[row.key] = row.value;
+  return env;
 }
 
 export function envBytes(rows: EnvRow[]): number {
@@ -77,45 +82,38 @@ export function handlerFileCandidates(runtime: string, handler: string): string[
   return [];
 }
 
-export function validateForm(form: FunctionForm, mode: 'create' | 'update'): FieldErrors {
+/**
+ * Every problem with the form, by field. For an update, `current` (the latest version's settings)
+ * is merged in first exactly as the control plane does, so blank fields keep their values.
+ */
+export function validateForm(form: FunctionForm, mode: 'create' | 'update', current?: FunctionSettings): FieldErrors {
   const errors: FieldErrors = {};
-  if (!LIMITS.namePattern.test(form.name)) errors.name = 'name must be 1 to 64 letters, digits, "-" or "_"';
-  if (mode === 'create' || form.runtime) {
-    if (!(RUNTIMES as readonly string[]).includes(form.runtime)) errors.runtime = `runtime must be one of ${RUNTIMES.join(', ')}`;
+  const input = {
+    name: form.name,
+    runtime: form.runtime,
+    handler: form.handler,
+    memoryMb: numberField(form.memoryMb),
+    timeoutSec: numberField(form.timeoutSec),
+    env: envObject(form.env),
+    maxConcurrency: numberField(form.maxConcurrency),
+    backend: form.backend,
+    description: form.description,
+    minWarm: numberField(form.minWarm),
+  };
+  const settings = mode === 'update' && current ? mergeFunctionUpdate(current, { ...input, replaceEnv: true }) : input;
+  for (const err of collectFunctionSettingsErrors(settings)) {
+    const field = normalizeField(err.field) || fieldFromMessage(err.message);
+    if (field && !errors[field]) errors[field] = err.message;
   }
-  if (form.runtime !== 'provided' && (mode === 'create' || form.handler)) {
-    if (!form.handler) errors.handler = 'handler is required (file.function, e.g. app.handler)';
-    else if (!HANDLER_PATTERN.test(form.handler)) errors.handler = 'handler must be file.function (e.g. app.handler or index.handler)';
-  }
-  const mem = intIn(form.memoryMb, LIMITS.memoryMb.min, LIMITS.memoryMb.max, 'memory (MB)');
-  if (mem) errors.memoryMb = mem;
-  const to = intIn(form.timeoutSec, LIMITS.timeoutSec.min, LIMITS.timeoutSec.max, 'timeout (s)');
-  if (to) errors.timeoutSec = to;
-  const cc = intIn(form.maxConcurrency, LIMITS.maxConcurrency.min, LIMITS.maxConcurrency.max, 'max concurrency');
-  if (cc) errors.maxConcurrency = cc;
-  const mw = intIn(form.minWarm, 0, LIMITS.minWarm.max, 'min warm');
-  if (mw) errors.minWarm = mw;
-  if (form.backend && !(BACKENDS as readonly string[]).includes(form.backend)) errors.backend = `backend must be one of ${BACKENDS.join(', ')}`;
-  if (form.description.length > LIMITS.descriptionChars) errors.description = `description must be at most ${LIMITS.descriptionChars} characters`;
 
+  // rows the env object cannot show: a value without a name, a name given twice
   const seen = new Set<string>();
   for (const row of form.env) {
     if (!row.key && !row.value) continue;
-    if (!ENV_NAME_PATTERN.test(row.key)) {
-      errors.env = `env: "${row.key}" is not a valid variable name (letters, digits, _; not starting with a digit)`;
-      break;
-    }
-    if (RESERVED_ENV.has(row.key)) {
-      errors.env = `env: ${row.key} is set by the platform and cannot be overridden`;
-      break;
-    }
-    if (seen.has(row.key)) {
-      errors.env = `env: ${row.key} is set twice`;
-      break;
-    }
+    if (!row.key) errors.env ??= 'env: a value needs a variable name';
+    else if (seen.has(row.key)) errors.env ??= `env: ${row.key} is set twice`;
     seen.add(row.key);
   }
-  if (!errors.env && envBytes(form.env) > LIMITS.envBytes) errors.env = `env: at most ${LIMITS.envBytes} bytes in all (names and values), got ${envBytes(form.env)}`;
 
   if (form.codeMode === 'zip') {
     if (!form.zipBase64) errors.code = 'code: choose a .zip file to upload';
@@ -128,13 +126,15 @@ export function validateForm(form: FunctionForm, mode: 'create' | 'update'): Fie
         break;
       }
     }
-    if (!errors.code && !errors.handler && form.runtime !== 'provided' && form.handler) {
-      const candidates = handlerFileCandidates(form.runtime, form.handler);
+    const runtime = String(settings.runtime ?? '');
+    const handler = String(settings.handler ?? '');
+    if (!errors.code && !errors.handler && runtime !== 'provided' && handler) {
+      const candidates = handlerFileCandidates(runtime, handler);
       if (candidates.length && !candidates.some((c) => c in form.files)) {
-        errors.handler = `handler: ${form.handler} needs a file named ${candidates.join(' or ')}`;
+        errors.handler = `handler: ${handler} needs a file named ${candidates.join(' or ')}`;
       }
     }
-    if (!errors.code && form.runtime === 'provided' && !('bootstrap' in form.files)) errors.code = 'code: a provided runtime needs an executable file named bootstrap';
+    if (!errors.code && runtime === 'provided' && !('bootstrap' in form.files)) errors.code = 'code: a provided runtime needs an executable file named bootstrap';
   } else if (mode === 'create') {
     errors.code = 'code: add code in the editor or upload a zip';
   }
@@ -143,20 +143,17 @@ export function validateForm(form: FunctionForm, mode: 'create' | 'update'): Fie
 
 /** The JSON body the dashboard's API sends to the control plane (proto3 JSON field names). */
 export function formToRequest(form: FunctionForm, mode: 'create' | 'update'): Record<string, unknown> {
-  const num = (v: string | number) => (String(v).trim() === '' ? undefined : Number(v));
-  const env: Record<string, string> = {};
-  for (const row of form.env) if (row.key) env[row.key] = row.value;
   const req: Record<string, unknown> = {
     name: form.name,
     runtime: form.runtime,
     handler: form.handler,
-    memoryMb: num(form.memoryMb),
-    timeoutSec: num(form.timeoutSec),
-    maxConcurrency: num(form.maxConcurrency),
-    minWarm: num(form.minWarm),
+    memoryMb: numberField(form.memoryMb),
+    timeoutSec: numberField(form.timeoutSec),
+    maxConcurrency: numberField(form.maxConcurrency),
+    minWarm: numberField(form.minWarm),
     backend: form.backend,
     description: form.description,
-    env,
+    env: envObject(form.env),
   };
   if (mode === 'update') req.replaceEnv = true;
   if (form.codeMode === 'zip' && form.zipBase64) req.zip = form.zipBase64;
@@ -167,7 +164,7 @@ export function formToRequest(form: FunctionForm, mode: 'create' | 'update'): Re
 
 /** Checks an invoke payload: the console only sends valid JSON. Returns null when valid. */
 export function jsonError(text: string): { message: string; line?: number; column?: number } | null {
-  if (text.trim() === '') return null; // empty body: the gateway sends {} (an empty event)
+  if (text.trim() === '') return null; // empty body: the gateway sends an empty event
   try {
     JSON.parse(text);
     return null;
