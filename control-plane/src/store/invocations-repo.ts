@@ -116,11 +116,18 @@ const selectColumns = {
 export class InvocationStore {
   constructor(private readonly db: Database) {}
 
-  /** Inserts records, ignoring ids already stored. Returns how many were new. */
+  /**
+   * Inserts records, ignoring ids already stored. Returns how many were new. The rows travel as one
+   * JSON parameter expanded by json_populate_recordset: building a many-row VALUES list with the
+   * query builder costs about 1 ms per row in JavaScript, this costs next to nothing.
+   */
   async insert(rows: NewInvocationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    const inserted = await this.db.insert(invocations).values(rows).onConflictDoNothing({ target: invocations.id }).returning({ id: invocations.id });
-    return inserted.length;
+    const payload = JSON.stringify(rows.map(toJsonRow));
+    const result = await this.db.execute(
+      sql`INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}) SELECT ${sql.raw(INSERT_COLUMNS)} FROM json_populate_recordset(NULL::invocations, ${payload}::json) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    );
+    return resultRows(result).length;
   }
 
   async get(id: string): Promise<Required<InvocationInput>> {
@@ -165,6 +172,33 @@ export class InvocationStore {
       if (deleted.length < batchSize) return total;
     }
   }
+}
+
+const INSERT_COLUMNS = [
+  'id', 'function', 'version', 'agent_id', 'backend', 'runtime', 'status', 'error_type', 'error_message', 'cold_start',
+  'started_at', 'ended_at', 'queue_ms', 'start_ms', 'init_ms', 'duration_ms', 'billed_ms', 'overhead_ms', 'max_memory_mb',
+  'cpu_ms', 'request_bytes', 'response_bytes', 'memory_mb', 'logs', 'logs_truncated',
+]
+  .map((c) => `"${c}"`)
+  .join(', ');
+
+/** A row in the column names of the table, every column present (json_populate_recordset leaves missing ones NULL). */
+function toJsonRow(r: NewInvocationRow): Record<string, unknown> {
+  const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+  return {
+    id: r.id, function: r.function, version: r.version ?? 0, agent_id: r.agentId ?? '', backend: r.backend ?? '', runtime: r.runtime ?? '',
+    status: r.status, error_type: r.errorType ?? '', error_message: r.errorMessage ?? '', cold_start: r.coldStart ?? false,
+    started_at: iso(r.startedAt), ended_at: iso(r.endedAt), queue_ms: r.queueMs ?? 0, start_ms: r.startMs ?? 0, init_ms: r.initMs ?? 0,
+    duration_ms: r.durationMs ?? 0, billed_ms: r.billedMs ?? 0, overhead_ms: r.overheadMs ?? 0, max_memory_mb: r.maxMemoryMb ?? 0,
+    cpu_ms: r.cpuMs ?? 0, request_bytes: r.requestBytes ?? 0, response_bytes: r.responseBytes ?? 0, memory_mb: r.memoryMb ?? 0,
+    logs: r.logs ?? '', logs_truncated: r.logsTruncated ?? false,
+  };
+}
+
+/** Rows of db.execute() whichever the driver: postgres-js gives an array, PGlite { rows }. */
+export function resultRows(result: unknown): Record<string, unknown>[] {
+  if (Array.isArray(result)) return result as Record<string, unknown>[];
+  return ((result as { rows?: Record<string, unknown>[] }).rows ?? []) as Record<string, unknown>[];
 }
 
 function parseTime(field: string, value: string): Date {
