@@ -315,3 +315,16 @@ test('fails an invocation the runtime abandons by asking for the next one', asyn
   assert.equal(result.kind === 'error' && result.errorType, 'Runtime.InvalidStateTransition');
   session.detach();
 });
+
+test('answers malformed paths with 404 or 403 without failing the server', async () => {
+  const { c, session } = await readyContainer();
+
+  const badEscape = await c.callAside('POST', '/2018-06-01/runtime/invocation/%E0%A4%A/response', '{}');
+  const unknown = await c.callAside('GET', '/2018-06-01/runtime/whatever');
+  const noAction = await c.callAside('POST', '/2018-06-01/runtime/invocation/abc', '{}');
+
+  assert.equal(badEscape.status, 403);
+  assert.equal(unknown.status, 404);
+  assert.equal(noAction.status, 404);
+  session.detach();
+});

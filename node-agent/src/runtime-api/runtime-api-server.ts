@@ -175,7 +175,7 @@ class Session implements RuntimeSession {
     }
     this.config = Buffer.from(JSON.stringify(config));
     this.init = deferred();
-    if (this.specializePoll) this.answerSpecialize(this.specializePoll);
+    if (this.specializePoll && !this.specializePoll.destroyed) this.answerSpecialize(this.specializePoll);
     return this.init.promise;
   }
 
@@ -185,7 +185,7 @@ class Session implements RuntimeSession {
     if (!this.init) return Promise.reject(new Error(`container ${this.ip} was not specialized`));
     const pending: PendingInvocation = { input, delivered: false, outcome: deferred() };
     this.current = pending;
-    if (this.nextPoll) this.deliver(this.nextPoll, pending);
+    if (this.nextPoll && !this.nextPoll.destroyed) this.deliver(this.nextPoll, pending);
     return pending.outcome.promise;
   }
 
@@ -457,8 +457,9 @@ export class RuntimeApiServer {
       if (!session) return this.unknown(req, res, ip);
       const rest = url.slice(INVOCATION.length);
       const slash = rest.indexOf('/');
-      const requestId = decodeURIComponent(rest.slice(0, slash));
       const action = rest.slice(slash + 1);
+      let requestId: string;
+      try { requestId = decodeURIComponent(rest.slice(0, slash)); } catch { requestId = ''; }
       if (action === 'response') return session.onResponse(req, res, requestId, this.limit);
       if (action === 'error') return session.onInvocationError(req, res, requestId, this.limit);
     } else if (url === SPECIALIZE || url.startsWith(SPECIALIZE + '?')) {
