@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { BASE_DEFINITION, IMAGE_FORMAT_VERSION } from './definitions';
-import { ensureCommands, runCommand } from './host-tools';
+import { aptInstall, ensureCommands, runCommand } from './host-tools';
 
 export interface BuildReporter {
   progress(msg: string): void;
@@ -43,7 +43,12 @@ export async function ensureBaseRootfs(cacheDir: string, report: BuildReporter):
   const marker = path.join(dir, 'complete');
   if (fs.existsSync(marker)) return rootfs;
 
+  if (process.getuid?.() !== 0) {
+    throw new Error(`building the base image runs debootstrap, which needs root: run the set-up once as root (the image ${hash} is then cached)`);
+  }
   await ensureCommands({ debootstrap: 'debootstrap', tar: 'tar' }, (line) => report.progress(`apt: ${line}`));
+  // Ubuntu's debootstrap needs Debian's archive key to verify a Debian suite.
+  if (!fs.existsSync('/usr/share/keyrings/debian-archive-keyring.gpg')) await aptInstall(['debian-archive-keyring']);
   const work = path.join(cacheDir, `base-${hash}.tmp-${process.pid}`);
   removeRootfsTree(work);
   fs.mkdirSync(work, { recursive: true });

@@ -41,7 +41,9 @@ export function runCommand(file: string, args: string[], opts: RunOptions = {}):
       env: opts.env ?? process.env,
       stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     };
-    const child = spawn(file, args, spawnOpts);
+    // sbin folders are missing from some root PATHs (dockerd, debootstrap live there).
+    const resolved = file.includes('/') ? file : (findCommand(file) ?? file);
+    const child = spawn(resolved, args, spawnOpts);
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timer: NodeJS.Timeout | undefined;
@@ -111,7 +113,9 @@ export async function aptInstall(packages: string[], onLine?: (line: string) => 
   if (!commandExists('apt-get')) throw new Error(`missing ${packages.join(', ')} and no apt-get on this machine: install them by hand`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive', NEEDRESTART_MODE: 'a' };
   if (!aptUpdated) {
-    await runCommand('apt-get', ['update', '-q'], { env, onLine, timeoutMs: 10 * 60_000 });
+    // A source that cannot be reached fails `update` but often not the install that follows.
+    const update = await runCommand('apt-get', ['update', '-q'], { env, onLine, timeoutMs: 10 * 60_000, check: false });
+    if (update.code !== 0) onLine?.(`apt-get update exited with ${update.code}; trying the install anyway`);
     aptUpdated = true;
   }
   await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env, onLine, timeoutMs: 20 * 60_000 });
