@@ -135,6 +135,22 @@ for (const oci of OCI) {
       }
     });
 
+    test('fails a response over 6 MB as Function.ResponseSizeTooLarge and keeps the container serving', { skip }, async () => {
+      const { c, name, init } = await fn('python3.11', {
+        'app.py': 'def handler(event, context):\n    return "x" * event["size"]\n',
+      }, 'app.handler');
+      try {
+        await init;
+        const big = await invoke(c, name, { size: 7 * 1024 * 1024 });
+        const small = await invoke(c, name, { size: 3 });
+
+        assert.equal(big.kind === 'error' && big.errorType, 'Function.ResponseSizeTooLarge');
+        assert.equal(small.payload.toString(), '"xxx"');
+      } finally {
+        await c.remove();
+      }
+    });
+
     test('reports Python init errors: missing module, missing handler, syntax error, exception at import', { skip }, async () => {
       const [missing, noHandler, syntax, raising] = await Promise.all([
         initError('python3.11', { 'other.py': 'x = 1\n' }, 'app.handler'),

@@ -346,7 +346,7 @@ async function main() {
       endOfInvocation(id);
       posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, JSON_HEADERS);
     }
-    if (posted.status >= 300) {
+    if (posted.status >= 300 && posted.status !== 413) { // 413: the agent already failed it as Function.ResponseSizeTooLarge
       process.stderr.write(`stratus bootstrap: posting the result of ${id} answered ${posted.status}: ${posted.body.toString('utf8', 0, 200)}\n`);
     }
     currentId = undefined;

@@ -261,6 +261,8 @@ def _specialize(fn):
         os.chdir(TASK_ROOT)
     except OSError:
         pass
+    # /var/task is read-only: do not even try to write __pycache__ there.
+    sys.dont_write_bytecode = True
     if TASK_ROOT not in sys.path:
         sys.path.insert(0, TASK_ROOT)
     importlib.invalidate_caches()
@@ -327,7 +329,7 @@ def main():
             status, _, answer = _request("POST", "/2018-06-01/runtime/invocation/%s/error" % request_id,
                                          json.dumps(error).encode(),
                                          {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]})
-        if status >= 300:
+        if status >= 300 and status != 413:  # 413: the agent already failed it as Function.ResponseSizeTooLarge
             sys.stderr.write("stratus bootstrap: posting the result of %s answered %d: %s\n" % (request_id, status, answer[:200].decode("utf8", "replace")))
         _request_id = None
 
