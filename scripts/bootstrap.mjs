@@ -72,6 +72,17 @@ for (const sig of forwarded) {
   });
 }
 
+// `kill <npm pid>` ends npm and its `sh -c` without passing the signal on, orphaning this process:
+// treat losing the parent as SIGTERM so the components still stop cleanly.
+const parent = process.ppid;
+const parentWatch = setInterval(() => {
+  if (process.ppid !== parent && child.exitCode === null && child.signalCode === null) {
+    clearInterval(parentWatch);
+    child.kill('SIGTERM');
+  }
+}, 1000);
+parentWatch.unref();
+
 child.on('error', (err) => {
   console.error(`could not run ${script}: ${err.message}`);
   process.exit(1);
