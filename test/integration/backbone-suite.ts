@@ -214,12 +214,14 @@ export function backboneSuite(backend: string): void {
       assert.equal(next.status, 200, next.text);
     });
 
-    test('stops a fork bomb at the pids limit', LONG, async () => {
-      await deploy('py-forkbomb', 'py-forkbomb', { timeoutSec: 30 });
-      const res = await platform.invoke('py-forkbomb', { max: 3000 });
+    test('stops a fork bomb at the pids limit', { timeout: 300_000 }, async (t) => {
+      // Forks are slow under gVisor's ptrace platform: give it time to reach the limit.
+      await deploy('py-forkbomb', 'py-forkbomb', { timeoutSec: backend === 'gvisor' ? 240 : 30 });
+      const res = await platform.invoke('py-forkbomb', { max: 1000 });
+      t.diagnostic(`fork bomb: HTTP ${res.status} ${res.text.slice(0, 200)}`);
       // Either the handler saw fork fail, or the sandbox died: both are the limit working.
       if (res.status === 200) {
-        assert.ok(res.json.started < 3000, JSON.stringify(res.json));
+        assert.ok(res.json.started < 1000, JSON.stringify(res.json));
         assert.ok(res.json.error);
       } else assert.equal(res.status, 502, res.text);
     });

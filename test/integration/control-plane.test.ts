@@ -348,6 +348,22 @@ for (const store of stores) {
         assert.equal(res.agentId, 'fake-agent');
         assert.equal(res.payload.toString(), '{"x":1}');
         assert.deepEqual(seen, ['req-forwarded']);
+        const streamed = await new Promise<{ requestId: string; status: string; agentId: string }[]>((resolve, reject) => {
+          const got: { requestId: string; status: string; agentId: string }[] = [];
+          const stream = invocations.InvokeStream();
+          stream.on('data', (r: { requestId: string; status: string; agentId: string }) => {
+            got.push(r);
+            if (got.length === 2) stream.end();
+          });
+          stream.on('end', () => resolve(got));
+          stream.on('error', reject);
+          stream.write({ function: 'hello', payload: Buffer.from('1'), requestId: 'req-s1' });
+          stream.write({ function: 'missing', payload: Buffer.from('1'), requestId: 'req-s2' });
+        });
+        const byId = Object.fromEntries(streamed.map((r) => [r.requestId, r]));
+        assert.equal(byId['req-s1'].status, 'ok');
+        assert.equal(byId['req-s1'].agentId, 'fake-agent');
+        assert.equal(byId['req-s2'].status, 'not_found');
         await expectError(invCall('Invoke', { function: 'missing' }), grpc.status.NOT_FOUND);
       } finally {
         agentServer.forceShutdown();
