@@ -13,7 +13,18 @@ export function makeInvocationService(deps: { invocations: InvocationStore; forw
     // Each request forwarded on its own; answers carry request_id. Platform errors become an
     // answer with the matching status (a stream cannot fail one request alone).
     InvokeStream: (call) => {
+      let inflight = 0;
+      let ended = false;
+      const settle = () => {
+        inflight--;
+        if (ended && inflight === 0) call.end();
+      };
+      call.on('end', () => {
+        ended = true;
+        if (inflight === 0) call.end();
+      });
       call.on('data', (req) => {
+        inflight++;
         forwarder.invoke(req).then(
           (res) => call.write(res),
           (err) => {
@@ -21,9 +32,8 @@ export function makeInvocationService(deps: { invocations: InvocationStore; forw
             const status = { NOT_FOUND: 'not_found', FUNCTION_NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid', THROTTLED: 'throttled', PAYLOAD_TOO_LARGE: 'too_large' }[e.code as string] ?? 'unavailable';
             call.write({ requestId: req.requestId, status, errorType: e.code, errorMessage: e.message, function: req.function, retryAfterSec: e.retryAfterSec ?? 0 });
           },
-        );
+        ).finally(settle);
       });
-      call.on('end', () => call.end());
     },
 
     GetInvocation: unary(async (req) => {
