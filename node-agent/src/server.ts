@@ -247,7 +247,11 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
         agentId: config.agentId,
         registry,
         status,
-        onFunctionChanged: (fn, prev) => { if (prev) pool.drainFunction(fn.name, fn.version); },
+        onFunctionChanged: (fn, prev) => {
+          if (prev) pool.drainFunction(fn.name, fn.version);
+          // Fetch and unpack the new code now, so the first invocation does not wait for it.
+          if (backendMap.has(fn.backend)) codeStore.ensure(fn.codeSha256).catch((err) => logger.debug({ err: (err as Error).message, function: fn.name }, 'prefetching code failed'));
+        },
         onFunctionDeleted: (name) => pool.drainFunction(name),
         logger,
       });

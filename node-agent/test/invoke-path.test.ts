@@ -88,8 +88,9 @@ describe('invoke path over the fake backend', () => {
   it('serves a fresh function from a pre-warmed container without creating one on its path', async () => {
     const h = makeHarness({ prewarmPerRuntime: 1 });
     h.pool.start();
-    await h.until(() => h.pool.list().some((c) => c.state === 'prewarmed'));
-    const prewarmedId = h.pool.list()[0].id;
+    const dockerStemCell = () => h.pool.list().find((c) => c.state === 'prewarmed' && c.backend.name === 'docker');
+    await h.until(() => Boolean(dockerStemCell()));
+    const prewarmedId = dockerStemCell()!.id;
     const createdBefore = h.docker.calls.create;
     h.deploy(spec('hello'));
 
@@ -99,7 +100,7 @@ describe('invoke path over the fake backend', () => {
     assert.equal(response.coldStart, true);
     assert.equal(h.docker.calls.create, createdBefore, 'no container created on the cold path');
     assert.equal(h.pool.list().find((c) => c.id === prewarmedId)?.fn?.name, 'hello');
-    await h.until(() => h.pool.list().some((c) => c.state === 'prewarmed')); // refilled in the background
+    await h.until(() => Boolean(dockerStemCell())); // refilled in the background
   });
 
   it('reuses a warm container for the second invocation', async () => {
@@ -257,7 +258,8 @@ describe('invoke path over the fake backend', () => {
 
     await h.invoke('gone');
     await h.invoke('kept');
-    await sleep(150);
+    await h.until(() => h.states().join() === 'kept:idle');
+    await sleep(100); // several keep-alive periods later, the minimum is still there
 
     assert.deepEqual(h.states(), ['kept:idle']);
   });

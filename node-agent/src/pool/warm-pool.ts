@@ -100,6 +100,9 @@ export class PooledContainer {
   }
 }
 
+/** After a failed warm-up (code unreachable, handler broken) the function is not warmed again for this long. */
+const WARM_RETRY_MS = 5_000;
+
 export const functionKey = (fn: { name: string; version: number }): string => `${fn.name}@${fn.version}`;
 
 /** What acquire() hands out: a busy container specialised for the function, and how it was got. */
@@ -123,6 +126,7 @@ export class WarmPool {
   readonly demand = new DemandTracker();
   private backgroundStarts = 0;
   private readonly warming = new Set<string>(); // function keys being warmed ahead of demand
+  private readonly warmFailedAt = new Map<string, number>();
   private maintainScheduled = false;
   private maintainTimer?: NodeJS.Timeout;
   private closed = false;
@@ -536,21 +540,22 @@ export class WarmPool {
     const backend = this.deps.backends.get(fn.backend);
     const key = functionKey(fn);
     if (!backend || this.warming.has(key)) return false;
-    const pick = selectContainer(this.views().filter((v) => v.state === 'prewarmed'), { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb }, backend.canUpdateLimits);
-    const pre = pick.kind === 'prewarmed' ? this.containers.get(pick.id)! : undefined;
-    const growth = pre ? Math.max(0, fn.memoryMb - pre.memoryMb) : fn.memoryMb;
-    if (this.memoryUsedMb() + growth > this.config.memoryBudgetMb) return false; // warming never evicts
-    if (!pre && this.backgroundStarts >= this.config.maxParallelStarts) return false;
+    const failedAt = this.warmFailedAt.get(key);
+    if (failedAt !== undefined && Date.now() - failedAt < WARM_RETRY_MS) return false;
+    if (this.memoryUsedMb() + fn.memoryMb > this.config.memoryBudgetMb) return false; // warming never evicts
     this.warming.add(key);
-    let got: Promise<PooledContainer>;
-    if (pre) {
-      pre.fsm.transition('specializing');
-      got = Promise.resolve(pre);
-    } else {
-      this.backgroundStarts++;
-      got = this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true).finally(() => { this.backgroundStarts--; });
-    }
-    got
+    // The code first (the control plane may be down): no container is claimed for nothing.
+    this.deps.codeStore.ensure(fn.codeSha256)
+      .then(() => {
+        const pick = selectContainer(this.views().filter((v) => v.state === 'prewarmed'), { functionKey: key, runtime: fn.runtime, backend: fn.backend, memoryMb: fn.memoryMb }, backend.canUpdateLimits);
+        if (pick.kind === 'prewarmed') {
+          const pre = this.containers.get(pick.id)!;
+          pre.fsm.transition('specializing');
+          return pre;
+        }
+        this.backgroundStarts++;
+        return this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true).finally(() => { this.backgroundStarts--; });
+      })
       .then(async (c) => {
         try {
           await this.specialize(c, fn);
@@ -561,9 +566,13 @@ export class WarmPool {
         if (c.state !== 'specializing') return;
         c.lastUsedAt = now();
         c.fsm.transition('idle');
+        this.warmFailedAt.delete(key);
         this.wakeAll();
       })
-      .catch((err) => this.log.warn({ err: (err as Error).message, function: fn.name }, 'warming a container ahead of demand failed'))
+      .catch((err) => {
+        this.warmFailedAt.set(key, Date.now());
+        this.log.warn({ err: (err as Error).message, function: fn.name }, 'warming a container ahead of demand failed; retrying later');
+      })
       .finally(() => {
         this.warming.delete(key);
         this.scheduleMaintain();
