@@ -56,7 +56,7 @@ export async function ensureRuntimeImages(opts: EnsureRuntimeImagesOptions): Pro
  * (base definition, Dockerfile, Node.js version, files of node-agent/runtimes/<runtime>/).
  * 1. Plan every image and list Docker's images: if all tags exist, return (no lock, no registry).
  * 2. Otherwise take the cache lock, and build the base rootfs/image and Node.js binaries as needed,
- *    then each missing runtime image; old content-hash tags beyond the three newest are removed.
+ *    then each missing runtime image; old content-hash tags are pruned (see pruneOldTags).
  */
 export async function ensureRuntimeImagesDetailed(opts: EnsureRuntimeImagesOptions): Promise<RuntimeImageInfo[]> {
   const prefix = opts.prefix ?? defaultPrefix();
@@ -170,13 +170,22 @@ async function listImages(prefix: string): Promise<Map<string, ImageRow>> {
   return rows;
 }
 
-/** Removes all but the three newest content-hash tags of a repository (tags in use by containers stay). */
+/**
+ * Removes old content-hash tags of a repository: beyond the five newest and older than two hours,
+ * so an agent of another checkout still running an earlier version keeps its image. Tags that
+ * containers use are refused by Docker and stay.
+ */
 async function pruneOldTags(repository: string, keep: string): Promise<void> {
-  const res = await runCommand('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', repository], { check: false });
+  const res = await runCommand('docker', ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}\t{{.CreatedAt}}', repository], { check: false });
+  const cutoff = Date.now() - 2 * 3600_000;
   const tags = res.stdout
     .split('\n')
-    .filter((t) => t && !t.endsWith(':latest') && !t.endsWith(':<none>') && t !== keep);
-  // `docker image ls` lists newest first.
-  for (const old of tags.slice(2)) await runCommand('docker', ['rmi', old], { check: false });
+    .map((l) => l.split('\t') as [string, string])
+    .filter(([t]) => t && !t.endsWith(':latest') && !t.endsWith(':<none>') && t !== keep);
+  // `docker image ls` lists newest first; CreatedAt looks like "2026-11-27 04:46:10 +0000 UTC".
+  for (const [old, created] of tags.slice(4)) {
+    const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d) ([+-]\d\d)(\d\d)/.exec(created ?? '');
+    const at = m ? Date.parse(`${m[1]}T${m[2]}${m[3]}:${m[4]}`) : NaN;
+    if (Number.isFinite(at) && at < cutoff) await runCommand('docker', ['rmi', old], { check: false });
+  }
 }
-
