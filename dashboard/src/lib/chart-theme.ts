@@ -33,6 +33,8 @@ export interface SeriesSpec {
   color?: string;
   fill?: boolean;
   dash?: number[];
+  /** Draw across missing points (latencies: a quiet second has no latency, not a zero one). */
+  spanGaps?: boolean;
 }
 
 export function buildOptions(opts: { width: number; height: number; series: SeriesSpec[]; unit: Unit; sparkline?: boolean; yMin?: number; bars?: boolean }): uPlot.Options {
@@ -46,7 +48,14 @@ export function buildOptions(opts: { width: number; height: number; series: Seri
     cursor: spark ? { show: false } : { drag: { x: false, y: false }, points: { size: 6 } },
     legend: { show: !spark, live: true },
     padding: spark ? [2, 0, 2, 0] : [10, 8, 0, 0],
-    scales: { x: { time: true }, y: { range: (_u, min, max) => [opts.yMin ?? Math.min(0, min ?? 0), Math.max(max ?? 1, opts.unit === 'percent' ? 0.01 : 1) * 1.1] } },
+    scales: {
+      x: {
+        time: true,
+        // one point (or none): show a minute around it instead of uPlot's auto range of years
+        range: (_u, min, max) => (min === max || min === null || max === null ? [(min ?? Date.now() / 1000) - 60, (max ?? Date.now() / 1000) + 60] : [min, max]),
+      },
+      y: { range: (_u, min, max) => [opts.yMin ?? Math.min(0, min ?? 0), Math.max(max ?? 1, opts.unit === 'percent' ? 0.01 : 1) * 1.1] },
+    },
     axes: spark
       ? [{ show: false }, { show: false }]
       : [
@@ -71,7 +80,7 @@ export function buildOptions(opts: { width: number; height: number; series: Seri
           dash: s.dash,
           fill: s.fill ? color + '22' : undefined,
           ...(spark ? { points: { show: false } } : { points: { size: 5 } }),
-          spanGaps: false,
+          spanGaps: !!s.spanGaps,
           value: (_u: uPlot, v: number | null) => fmtUnit(opts.unit, v),
         } satisfies uPlot.Series;
       }),

@@ -18,7 +18,10 @@ export const GET: RequestHandler = async ({ url }) => {
   const base = { function: q.get('function') ?? '', backend: q.get('backend') ?? '', agent: q.get('agent') ?? '', from, to, stepSec };
   try {
     const results = await Promise.all(metrics.map((metric) => platform.getSeries({ ...base, metric })));
-    const raw = Object.fromEntries(results.map((r, i) => [metrics[i], { timestamps: r.timestamps, values: r.values }]));
+    // a bucket without invocations has no latency: 0 there is a gap, not a 0 ms percentile
+    const raw = Object.fromEntries(
+      results.map((r, i) => [metrics[i], { timestamps: r.timestamps, values: COUNTERS.includes(metrics[i]) ? r.values : r.values.map((v) => (v === 0 ? NaN : v)) }]),
+    );
     const aligned = alignSeries(raw, COUNTERS);
     const step = results[0]?.stepSec || stepSec;
     const reg = regularize(aligned.xs, aligned.columns, Date.parse(from) / 1000, Date.parse(to) / 1000, step, COUNTERS);
