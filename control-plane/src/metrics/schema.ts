@@ -41,9 +41,13 @@ export const metricsRollups = pgTable(
   ],
 );
 
-/** Highest stream sequence already folded into the roll-ups, per stream: redeliveries are skipped. */
+/**
+ * Stream sequences already folded into the roll-ups, per stream: all up to last_seq, plus the ranges
+ * above it (gaps left by deliveries lost in an outage): redeliveries of those are skipped.
+ */
 export const metricsConsumerState = pgTable('metrics_consumer_state', {
   stream: text('stream').primaryKey(),
   lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+  committedRanges: jsonb('committed_ranges').$type<[number, number][]>().notNull().default([]),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "metrics_consumer_state" ADD COLUMN "committed_ranges" jsonb DEFAULT '[]'::jsonb NOT NULL;
