@@ -2,7 +2,7 @@
 // the agent core: for the Runtime API integration test and the measurement script. Uses the runtime
 // images of node-agent/src/images when they exist (stratus/runtime-<runtime>:latest), else the
 // `stratus-probe` image (with, for Node, this host's node binary mounted). The runtime folder of this
-// checkout is mounted at /var/runtime either way.
+// checkout (or STRATUS_TEST_RUNTIME_DIR, for experiments) is mounted at /var/runtime either way.
 import { execFile as execFileCb } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -103,7 +103,7 @@ export async function startHarness(label: string): Promise<Harness> {
         '-v', `${taskDir}:/var/task:ro`,
       ];
       // The runtime folder is always mounted over /var/runtime: the code under test, whatever the image holds.
-      args.push('-v', `${runtimeSourceDir(runtime)}:/var/runtime:ro`);
+      args.push('-v', `${process.env.STRATUS_TEST_RUNTIME_DIR ?? runtimeSourceDir(runtime)}:/var/runtime:ro`);
       if (image) {
         args.push(image);
       } else {
