@@ -227,6 +227,14 @@ for (const store of stores) {
       await expectError(fnCall('UpdateFunction', { name: 'nope', memoryMb: 256 }), grpc.status.NOT_FOUND);
     });
 
+    it('numbers concurrent updates consecutively', async () => {
+      await fnCall('CreateFunction', { name: 'racy', runtime: 'python3.11', handler: 'app.handler', files: PY_FILES });
+      const updated = await Promise.all(Array.from({ length: 6 }, (_, i) => fnCall<FunctionSpec>('UpdateFunction', { name: 'racy', timeoutSec: i + 1 })));
+      assert.deepEqual(updated.map((f) => f.version).sort((a, b) => a - b), [2, 3, 4, 5, 6, 7]);
+      assert.equal((await fnCall<FunctionSpec>('GetFunction', { name: 'racy' })).latestVersion, 7);
+      assert.equal((await fnCall<{ versionsDeleted: number }>('DeleteFunction', { name: 'racy' })).versionsDeleted, 7);
+    });
+
     it('serves the code as text files and as the stored archive in chunks, by sha256', async () => {
       const code = await fnCall<{ files: { path: string; content: string; binary: boolean }[]; codeSha256: string }>('GetFunctionCode', { name: 'hello', version: 1 });
       assert.deepEqual(code.files.map((f) => f.path), ['app.py', 'lib/util.py']);

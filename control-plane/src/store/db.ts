@@ -57,14 +57,55 @@ export async function openDatabase(config: Pick<StratusConfig, 'databaseUrl' | '
   const { migrate } = await import('drizzle-orm/pglite/migrator');
   const dir = path.join(config.dataDir, 'pglite');
   await fs.mkdir(dir, { recursive: true });
+  const releaseLock = await lockDataDir(dir);
   const client = new PGlite(dir);
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (err) {
+    await releaseLock();
+    throw err;
+  }
   const db = drizzle(client, { schema });
+  const close = async () => {
+    await client.close();
+    await releaseLock();
+  };
   try {
     if (migrateNow) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   } catch (err) {
-    await client.close();
+    await close();
     throw err;
   }
-  return { db: db as unknown as Database, driver: 'pglite', location: dir, close: () => client.close() };
+  return { db: db as unknown as Database, driver: 'pglite', location: dir, close };
+}
+
+/**
+ * PGlite is one process's database: two processes opening the same folder corrupt it. A lock file
+ * holding the owner's pid refuses a second opener while the first is alive (a stale one is taken over).
+ */
+async function lockDataDir(dir: string): Promise<() => Promise<void>> {
+  const lockFile = path.join(dir, '..', 'pglite.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      await fs.writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      return () => fs.rm(lockFile, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(await fs.readFile(lockFile, 'utf8').catch(() => ''));
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`the PGlite database in ${dir} is in use by process ${owner} (another control plane?); stop it or set STRATUS_DATA_DIR`);
+      }
+      await fs.rm(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
