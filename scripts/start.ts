@@ -225,11 +225,20 @@ async function main(): Promise<void> {
 
   const wanted = COMPONENTS.filter((c) => role === 'all' || c.key === role);
 
-  const launch = (component: Component): Running | undefined => {
+  const launch = async (component: Component): Promise<Running | undefined> => {
     const cmd = component.command();
     if (!cmd) {
       skipped.push(component.label);
       console.log(pc.yellow(`- ${component.label}: not in this checkout yet, skipped`));
+      return undefined;
+    }
+    // Something already answering there would pass for our component: refuse instead.
+    const probe = component.probe(config);
+    if (await probeOnce(probe)) {
+      const msg = `${component.label}: port ${probe.port} on ${probe.host} is already in use (another Stratus running?); set its port variable (see README, Configuration)`;
+      if (!component.optional) throw new Error(msg);
+      skipped.push(component.label);
+      console.log(pc.yellow(`- ${msg}; skipped`));
       return undefined;
     }
     const prefix = component.color(`${component.label.padEnd(9)}|`);
@@ -275,10 +284,18 @@ async function main(): Promise<void> {
 
   // Components that take long to come up and need nothing else (the dashboard may build itself
   // first) start at once; the others start in order, each once the previous one answers.
-  const early = wanted.filter((c) => c.startEarly).map(launch);
+  const early: (Running | undefined)[] = [];
+  for (const component of wanted.filter((c) => c.startEarly)) early.push(await launch(component));
   for (const component of wanted.filter((c) => !c.startEarly)) {
     if (stopping) return;
-    const r = launch(component);
+    let r: Running | undefined;
+    try {
+      r = await launch(component);
+    } catch (err) {
+      console.log(pc.red((err as Error).message));
+      await stopAll(1);
+      return;
+    }
     if (r && !(await waitUp(r))) return;
   }
   for (const r of early) if (r && !(await waitUp(r))) return;
