@@ -110,7 +110,8 @@ async function main(): Promise<number> {
     const before = new Set((await testContainers()).map((c) => c.id));
     const counts = (['unit', 'integration', 'browser'] as const).map((k) => `${files.filter((f) => f.kind === k).length} ${k}`).join(', ');
     console.log(pc.bold(`\nTests: ${files.length} files (${counts})`));
-    const nodeFlags = args.nodeFlags.some((f) => f.startsWith('--test-timeout')) ? args.nodeFlags : ['--test-timeout=300000', ...args.nodeFlags];
+    // A hung test must not hang CI; the timeout also bounds each file, so it is generous (20 min).
+    const nodeFlags = args.nodeFlags.some((f) => f.startsWith('--test-timeout')) ? args.nodeFlags : ['--test-timeout=1200000', ...args.nodeFlags];
     const testCode = await runNode(
       ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...nodeFlags, ...files.map((f) => f.file)],
       env,
