@@ -38,6 +38,6 @@ export async function availableBackends(): Promise<string[]> {
 }
 
 /** Docker `run --rm` of an image, for the naive baseline. */
-export async function dockerRunRm(image: string, cmd: string[], runtime?: string): Promise<void> {
-  await run('docker', ['run', '--rm', ...(runtime ? ['--runtime', runtime] : []), '--network', 'none', image, ...cmd]);
+export async function dockerRunRm(image: string, cmd: string[], runtime?: string, extraArgs: string[] = []): Promise<void> {
+  await run('docker', ['run', '--rm', ...(runtime ? ['--runtime', runtime] : []), '--network', 'none', '--label', 'stratus.test=baseline', ...extraArgs, image, ...cmd]);
 }
