@@ -49,7 +49,7 @@ describe('NATS restarted mid-load', () => {
     const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, dataDir: tmp, databaseUrl: undefined });
     nc = await connectNats(nats.url, { reconnectTimeWait: 250 });
     opened = await openDatabase(config);
-    metrics = await startMetrics({ db: opened.db, nats: nc, config, logger, flushIntervalMs: 250 });
+    metrics = await startMetrics({ db: opened.db, nats: nc, config, logger, flushIntervalMs: 250, ackWaitMs: 3_000 });
     for (const id of ['agent-a', 'agent-b']) agents.push(await createAgentTelemetry({ config, agentId: id, logger, sampleGauges: gauges }));
   });
 

@@ -33,6 +33,8 @@ export interface StartMetricsOptions {
   pruneIntervalMs?: number;
   /** How often accumulated roll-ups are written (default 1 s). */
   flushIntervalMs?: number;
+  /** JetStream redelivery time of an unacknowledged message (default 30 s). */
+  ackWaitMs?: number;
   /** Price overrides (defaults: Lambda's public x86 rates). */
   pricePerGbSecond?: number;
   pricePerMillionRequests?: number;
@@ -57,8 +59,8 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
   await ensureInvocationStream(nats);
   await ensureMetricsStream(nats);
   const consumers = [
-    new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs }),
-    new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs }),
+    new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),
+    new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),
   ];
   for (const c of consumers) await c.start();
 

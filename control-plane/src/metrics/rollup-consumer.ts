@@ -1,13 +1,16 @@
 // A durable JetStream pull consumer that folds one stream into the roll-ups. Its own consumer
 // (`stratus-metrics-<stream>`), separate from the records consumer that stores invocations: each
-// reads every message. Messages are acknowledged (AckPolicy.All: the last ack covers the batch) only
-// after the transaction that stored their effect and the stream position committed; on a restart,
-// redelivered messages at or below the stored position are skipped, so nothing counts twice.
+// reads every message. Each message is acknowledged (explicit acks) only after the transaction that
+// stored its effect, together with the set of stream sequences already folded in, committed. A
+// message redelivered after that (ack lost, crash, NATS restart) is recognised and skipped, so
+// nothing counts twice; a delivery lost in an outage comes back after ack_wait, so nothing is lost.
+// (AckPolicy.All would be cheaper but acks a lost delivery along with later ones: a silent loss.)
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { EVENT_SCHEMA_VERSION, type InvocationEvent, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
 import { RollupAggregator } from './aggregator';
-import { readHighWaterMarks, writeRollups, type MetricsDb } from './rollup-store';
+import { readConsumedSeqs, writeRollups, type MetricsDb } from './rollup-store';
+import { SeqSet } from './seq-set';
 
 export interface ConsumerStats {
   processed: number;
@@ -21,7 +24,8 @@ export class RollupConsumer {
   private closed = false;
   private loop: Promise<void> | undefined;
   readonly stats: ConsumerStats = { processed: 0, skipped: 0, invalid: 0, flushes: 0, lastFlushAt: 0 };
-  private lastSeq = 0;
+  /** Sequences committed to the store. */
+  private committed = new SeqSet();
 
   constructor(
     private readonly opts: {
@@ -32,12 +36,14 @@ export class RollupConsumer {
       logger: Logger;
       flushIntervalMs?: number;
       batchSize?: number;
+      /** Redelivery of an unacknowledged message after this long (default 30 s). */
+      ackWaitMs?: number;
     },
   ) {}
 
   async start(): Promise<void> {
-    const marks = await readHighWaterMarks(this.opts.db);
-    this.lastSeq = marks.get(this.opts.stream) ?? 0;
+    const seqs = await readConsumedSeqs(this.opts.db);
+    this.committed = seqs.get(this.opts.stream) ?? new SeqSet();
     await this.ensureConsumer();
     this.loop = this.run();
   }
@@ -51,13 +57,21 @@ export class RollupConsumer {
     const jsm = await this.opts.nc.jetstreamManager();
     const cfg = {
       durable_name: this.opts.durable,
-      ack_policy: AckPolicy.All,
-      ack_wait: nanos(60_000),
+      ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(this.opts.ackWaitMs ?? 30_000),
       max_ack_pending: 50_000,
       deliver_policy: DeliverPolicy.All,
     };
     try {
-      await jsm.consumers.info(this.opts.stream, this.opts.durable);
+      const info = await jsm.consumers.info(this.opts.stream, this.opts.durable);
+      if (info.config.ack_policy !== AckPolicy.Explicit) {
+        // an earlier version used AckPolicy.All, which cannot be updated: start over (already
+        // folded sequences are recognised and skipped)
+        await jsm.consumers.delete(this.opts.stream, this.opts.durable);
+        await jsm.consumers.add(this.opts.stream, cfg);
+        return;
+      }
+      if (info.config.ack_wait !== cfg.ack_wait) await jsm.consumers.update(this.opts.stream, this.opts.durable, { ack_wait: cfg.ack_wait });
     } catch {
       await jsm.consumers.add(this.opts.stream, cfg);
     }
@@ -66,20 +80,17 @@ export class RollupConsumer {
   private async run(): Promise<void> {
     const { nc, stream, durable, logger } = this.opts;
     const flushEvery = this.opts.flushIntervalMs ?? 1_000;
-    const agg = new RollupAggregator();
-    let pending: JsMsg | undefined; // the last message folded in but not yet acknowledged
-    let pendingCount = 0;
+    let agg = new RollupAggregator();
+    let toAck: JsMsg[] = [];
+    let working = this.committed.clone();
     let lastFlush = Date.now();
-    let maxSeq = this.lastSeq;
 
     const flush = async () => {
-      if (!pending) return;
-      const deltas = agg.drain();
-      await writeRollups(this.opts.db, deltas, new Map([[stream, maxSeq]]));
-      this.lastSeq = maxSeq;
-      pending.ack();
-      pending = undefined;
-      pendingCount = 0;
+      if (toAck.length === 0) return;
+      await writeRollups(this.opts.db, agg.drain(), new Map([[stream, working]]));
+      this.committed = working.clone();
+      for (const m of toAck) m.ack();
+      toAck = [];
       lastFlush = Date.now();
       this.stats.flushes++;
       this.stats.lastFlushAt = lastFlush;
@@ -91,27 +102,28 @@ export class RollupConsumer {
         const consumer = await js.consumers.get(stream, durable);
         while (!this.closed) {
           const batch = await consumer.fetch({ max_messages: this.opts.batchSize ?? 1000, expires: 1000 });
+          let got = 0;
           for await (const m of batch) {
-            pending = m;
-            pendingCount++;
-            if (m.seq <= this.lastSeq) {
+            got++;
+            toAck.push(m);
+            if (working.has(m.seq)) {
               this.stats.skipped++;
               continue;
             }
-            if (m.seq > maxSeq) maxSeq = m.seq;
+            working.add(m.seq);
             this.fold(agg, m);
           }
-          if (pending && (Date.now() - lastFlush >= flushEvery || pendingCount >= 10_000)) await flush();
+          logger.trace({ stream, got }, 'metrics consumer fetched');
+          if (toAck.length > 0 && (Date.now() - lastFlush >= flushEvery || toAck.length >= 10_000)) await flush();
         }
         await flush();
       } catch (err) {
         if (this.closed) break;
         logger.warn({ err, stream }, 'metrics consumer interrupted; retrying');
-        // whatever was folded but not flushed is dropped with its messages unacknowledged: they come again
-        agg.drain();
-        pending = undefined;
-        pendingCount = 0;
-        maxSeq = this.lastSeq;
+        // folded but not stored: dropped with their messages unacknowledged, which come again
+        agg = new RollupAggregator();
+        toAck = [];
+        working = this.committed.clone();
         await new Promise((r) => setTimeout(r, 1_000));
         await this.ensureConsumer().catch(() => undefined);
       }

@@ -1,11 +1,12 @@
 // Reading and writing the roll-ups through drizzle's query builder (same code on PostgreSQL and
 // PGlite). Writes fold accumulated deltas into existing rows under a row lock, together with the
-// consumer's high-water mark, in one transaction: a redelivered message is never counted twice.
+// stream sequences they came from, in one transaction: a redelivered message is never counted twice.
 import { and, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../store/db';
 import type { RollupDelta } from './aggregator';
 import { LogHistogram } from './log-histogram';
 import { metricsConsumerState, metricsRollups as t } from './schema';
+import { SeqSet } from './seq-set';
 
 export type MetricsDb = Database;
 
@@ -15,13 +16,13 @@ export const RETENTION_MS: Record<number, number> = { 10: 24 * 3600_000, 60: 7 *
 const CHUNK = 200;
 const ROLLUP_LOCK_KEY = 0x5747_0001;
 
-export async function readHighWaterMarks(db: MetricsDb): Promise<Map<string, number>> {
+export async function readConsumedSeqs(db: MetricsDb): Promise<Map<string, SeqSet>> {
   const rows = await db.select().from(metricsConsumerState);
-  return new Map(rows.map((r) => [r.stream, Number(r.lastSeq)]));
+  return new Map(rows.map((r) => [r.stream, new SeqSet(Number(r.lastSeq), r.committedRanges ?? [])]));
 }
 
 /** Folds deltas into the stored roll-ups and records the consumed stream positions, atomically. */
-export async function writeRollups(db: MetricsDb, deltas: RollupDelta[], positions: Map<string, number>): Promise<void> {
+export async function writeRollups(db: MetricsDb, deltas: RollupDelta[], positions: Map<string, SeqSet>): Promise<void> {
   await db.transaction(async (tx) => {
     // One writer at a time (both consumers, and every control plane sharing the database): rows that
     // do not exist yet cannot be row-locked, and histograms are merged here, not in SQL.
@@ -89,11 +90,12 @@ export async function writeRollups(db: MetricsDb, deltas: RollupDelta[], positio
           },
         });
     }
-    for (const [stream, lastSeq] of positions) {
+    for (const [stream, seqs] of positions) {
+      const state = { lastSeq: seqs.floor, committedRanges: seqs.ranges, updatedAt: new Date() };
       await tx
         .insert(metricsConsumerState)
-        .values({ stream, lastSeq, updatedAt: new Date() })
-        .onConflictDoUpdate({ target: metricsConsumerState.stream, set: { lastSeq, updatedAt: new Date() } });
+        .values({ stream, ...state })
+        .onConflictDoUpdate({ target: metricsConsumerState.stream, set: state });
     }
   });
 }
