@@ -125,6 +125,7 @@ for (const store of stores) {
     let cp: ControlPlane;
     let cleanupStore: () => Promise<void>;
     let address: string;
+    let cpConfig: StratusConfig;
     let functions: FunctionServiceClient;
     let nodes: NodeServiceClient;
     let invocations: InvocationServiceClient;
@@ -140,6 +141,7 @@ for (const store of stores) {
       cleanupStore = prepared.cleanup;
       const dataDir = prepared.config.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'stratus-cp-data-')));
       const config = loadConfig({ host: '127.0.0.1', controlPort: 0, natsUrl: nats.url, defaultBackend: 'docker', retentionDays: 7, ...prepared.config, dataDir });
+      cpConfig = config;
       cp = await startControlPlane(config, { logger, heartbeatIntervalMs: 100, lostAfterMs: 500, metrics: false });
       await cp.recordsReady;
       address = `127.0.0.1:${cp.port}`;
@@ -445,6 +447,19 @@ for (const store of stores) {
       await expectError(fnCall('GetFunction', { name: 'hello' }), grpc.status.NOT_FOUND);
       await expectError(fnCall('DeleteFunction', { name: 'hello' }), grpc.status.NOT_FOUND);
       assert.deepEqual((await fnCall<{ functions: FunctionSpec[] }>('ListFunctions', {})).functions, []);
+    });
+
+    it('stores the records published while it was down once it is back, and keeps its nodes', async () => {
+      await cp.close();
+      const js = nc.jetstream();
+      const ids = Array.from({ length: 20 }, (_, i) => `while-down-${i}`);
+      for (const id of ids) await js.publish(SUBJECTS.invocation('agent-1'), JSON.stringify(makeInvocationEvent({ id })));
+      cp = await startControlPlane(cpConfig, { logger, heartbeatIntervalMs: 100, lostAfterMs: 500, metrics: false });
+      await cp.recordsReady;
+      const store = new InvocationStore(cp.db);
+      await waitFor('records stored after restart', async () => ((await store.list({ function: 'echo', limit: 100 })).length === 20 ? true : undefined));
+      assert.equal((await store.list({ requestId: 'inv-ok' })).length, 1, 'nothing stored twice');
+      assert.ok(cp.nodes.list().some((n) => n.id === 'agent-1'), 'nodes survive a restart');
     });
   });
 }
