@@ -18,10 +18,11 @@ export interface ContainerSpec {
 
 export interface ContainerStats {
   memoryMaxBytes: number;        // peak since the container started (memory.max_usage_in_bytes)
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  memoryFailCount: number;       // times the limit was hit
   cpuNs: number;                 // cumulative CPU time (cpuacct.usage)
+  // With `detail` only:
+  memoryBytes?: number;
+  memoryLimitBytes?: number;
+  memoryFailCount?: number;      // times the limit was hit
 }
 
 export interface ContainerExit {
@@ -56,7 +57,8 @@ export interface IsolationBackend {
   /** Resolves when the container's process exits (called once, after start). */
   wait(id: string): Promise<ContainerExit>;
   updateLimits(id: string, memoryMb: number): Promise<void>;
-  stats(id: string): Promise<ContainerStats | undefined>;
+  /** cgroup figures; `detail` adds current usage, limit and fail count (more reads). */
+  stats(id: string, detail?: boolean): Promise<ContainerStats | undefined>;
   stop(id: string, graceSec?: number): Promise<void>;
   /** Removes the container (killing it if needed); idempotent. */
   remove(id: string): Promise<void>;

@@ -167,24 +167,18 @@ export class DockerBackend implements IsolationBackend {
     await this.docker.getContainer(id).update({ Memory: bytes, MemorySwap: bytes, NanoCpus: nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) });
   }
 
-  async stats(id: string): Promise<ContainerStats | undefined> {
+  async stats(id: string, detail = false): Promise<ContainerStats | undefined> {
     const mem = `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}`;
     const cpu = `${this.cgroupRoot}/cpuacct/${this.cgroupParent}/${id}`;
+    const read = (file: string) => fs.readFile(file, 'utf8').then((t) => Number(t.trim()));
     try {
-      const [max, usage, limit, failcnt, cpuNs] = await Promise.all([
-        fs.readFile(`${mem}/memory.max_usage_in_bytes`, 'utf8'),
-        fs.readFile(`${mem}/memory.usage_in_bytes`, 'utf8'),
-        fs.readFile(`${mem}/memory.limit_in_bytes`, 'utf8'),
-        fs.readFile(`${mem}/memory.failcnt`, 'utf8'),
-        fs.readFile(`${cpu}/cpuacct.usage`, 'utf8'),
+      // Per invocation only the two figures of the record are read (off the hot path, but on every call).
+      const [memoryMaxBytes, cpuNs, memoryBytes, memoryLimitBytes, memoryFailCount] = await Promise.all([
+        read(`${mem}/memory.max_usage_in_bytes`),
+        read(`${cpu}/cpuacct.usage`),
+        ...(detail ? [read(`${mem}/memory.usage_in_bytes`), read(`${mem}/memory.limit_in_bytes`), read(`${mem}/memory.failcnt`)] : []),
       ]);
-      return {
-        memoryMaxBytes: Number(max.trim()),
-        memoryBytes: Number(usage.trim()),
-        memoryLimitBytes: Number(limit.trim()),
-        memoryFailCount: Number(failcnt.trim()),
-        cpuNs: Number(cpuNs.trim()),
-      };
+      return { memoryMaxBytes, cpuNs, memoryBytes, memoryLimitBytes, memoryFailCount };
     } catch {
       return undefined; // the container is gone (its cgroup with it)
     }

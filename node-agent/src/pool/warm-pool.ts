@@ -278,8 +278,8 @@ export class WarmPool {
     } else {
       c.fsm.transition('idle');
     }
-    this.wakeAll();
-    this.scheduleMaintain();
+    // (The warm path leaves pool maintenance to its one-second tick; removal schedules it itself.)
+    if (this.waiters.size) this.wakeAll();
   }
 
   /** Removes the idle containers of a function's other versions (busy ones go when released, as idle ones expire). */
