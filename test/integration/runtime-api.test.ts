@@ -59,16 +59,20 @@ for (const oci of OCI) {
     test('runs a Python handler with the Lambda context, keeping module state across invocations', { skip }, async () => {
       const { c, name, init } = await fn('python3.11', {
         'app.py': [
-          'import os',
+          'import os, logging',
+          'logging.getLogger().setLevel(logging.INFO)',
           'count = 0',
           'def handler(event, context):',
           '    global count',
           '    count += 1',
           '    print("call", count)',
+          '    logging.getLogger("app").info("via logging %d", count)',
+          '    cc = context.client_context',
           '    return {"count": count, "event": event, "name": context.function_name, "version": context.function_version,',
           '            "arn": context.invoked_function_arn, "memory": context.memory_limit_in_mb, "id": context.aws_request_id,',
           '            "group": context.log_group_name, "stream": context.log_stream_name, "remaining": context.get_remaining_time_in_millis(),',
-          '            "identity": context.identity.cognito_identity_id, "clientContext": context.client_context,',
+          '            "identity": context.identity.cognito_identity_id, "clientContext": cc and {"custom": cc.custom, "app": cc.client.app_title},',
+          '            "trace": os.environ.get("_X_AMZN_TRACE_ID"),',
           '            "env": {k: os.environ.get(k) for k in ("USER_VAR", "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER", "AWS_EXECUTION_ENV")}, "cwd": os.getcwd()}',
         ].join('\n'),
       }, 'app.handler', { env: { USER_VAR: 'hello' } });
@@ -76,9 +80,16 @@ for (const oci of OCI) {
         const { initMs } = await init;
         const id = requestId();
         const first = json(await invoke(c, name, { a: 1 }, id));
-        const second = json(await invoke(c, name, { a: 2 }));
+        const second = json(await c.session.invoke({
+          requestId: requestId(), payload: Buffer.from('{"a":2}'), deadlineMs: Date.now() + 30_000, invokedFunctionArn: arnOf(name),
+          traceId: 'Root=1-5759e988-bd862e3fe1be46a994272793', cognitoIdentity: '{"cognitoIdentityId":"id-1","cognitoIdentityPoolId":"pool-1"}',
+          clientContext: '{"client":{"app_title":"demo"},"custom":{"k":"v"},"env":{}}',
+        }));
 
         assert.ok(initMs >= 0);
+        assert.equal(second.identity, 'id-1');
+        assert.deepEqual(second.clientContext, { custom: { k: 'v' }, app: 'demo' });
+        assert.equal(second.trace, 'Root=1-5759e988-bd862e3fe1be46a994272793');
         assert.equal(first.count, 1);
         assert.equal(second.count, 2);
         assert.deepEqual(first.event, { a: 1 });
@@ -94,7 +105,7 @@ for (const oci of OCI) {
         assert.deepEqual(first.env, { USER_VAR: 'hello', AWS_LAMBDA_FUNCTION_NAME: name, _HANDLER: 'app.handler', AWS_EXECUTION_ENV: 'AWS_Lambda_python3.11' });
         assert.equal(first.cwd, '/var/task');
         const logs = await c.logs();
-        assert.match(logs, new RegExp(`call 1\\n\\u001eSTRATUS_END ${id}\\u001e\\n`));
+        assert.match(logs, new RegExp(`call 1\\n\\[INFO\\]\\t[0-9T:.-]+Z\\t${id}\\tvia logging 1\\n\\u001eSTRATUS_END ${id}\\u001e\\n`));
       } finally {
         await c.remove();
       }
@@ -220,6 +231,7 @@ for (const oci of OCI) {
             '  return { count, event, name: context.functionName, version: context.functionVersion, arn: context.invokedFunctionArn,',
             '    memory: context.memoryLimitInMB, id: context.awsRequestId, group: context.logGroupName, stream: context.logStreamName,',
             '    remaining: context.getRemainingTimeInMillis(), waits: context.callbackWaitsForEmptyEventLoop,',
+            '    identity: context.identity ?? null, clientContext: context.clientContext ?? null, trace: process.env._X_AMZN_TRACE_ID ?? null,',
             '    env: { USER_VAR: process.env.USER_VAR, fn: process.env.AWS_LAMBDA_FUNCTION_NAME, exec: process.env.AWS_EXECUTION_ENV }, cwd: process.cwd() };',
             '};',
           ].join('\n'),
@@ -228,8 +240,16 @@ for (const oci of OCI) {
           await init;
           const id = requestId();
           const first = json(await invoke(c, name, { a: 1 }, id));
-          const second = json(await invoke(c, name, { a: 2 }));
+          const second = json(await c.session.invoke({
+            requestId: requestId(), payload: Buffer.from('{"a":2}'), deadlineMs: Date.now() + 30_000, invokedFunctionArn: arnOf(name),
+            traceId: 'Root=1-abc', cognitoIdentity: '{"cognitoIdentityId":"id-1"}', clientContext: '{"custom":{"k":"v"}}',
+          }));
 
+          assert.equal(first.identity, null);
+          assert.equal(first.clientContext, null);
+          assert.deepEqual(second.identity, { cognitoIdentityId: 'id-1' });
+          assert.deepEqual(second.clientContext, { custom: { k: 'v' } });
+          assert.equal(second.trace, 'Root=1-abc');
           assert.equal(first.count, 1);
           assert.equal(second.count, 2);
           assert.deepEqual(first.event, { a: 1 });
@@ -251,7 +271,7 @@ for (const oci of OCI) {
         const forms: Array<[string, Files, string, unknown]> = [
           ['callback', { 'cb.js': 'exports.handler = (event, context, callback) => { setTimeout(() => callback(null, { via: "callback", event }), 5); };' }, 'cb.handler', { via: 'callback', event: { x: 1, v: 21 } }],
           ['callback waiting for the event loop', {
-            'wait.js': 'let fired = false; exports.handler = (event, context, callback) => { setTimeout(() => { fired = true; }, 50); callback(null, "done"); };\nexports.check = async () => fired;',
+            'wait.js': 'exports.handler = (event, context, callback) => { setTimeout(() => console.log("timer fired"), 50); callback(null, "done"); };',
           }, 'wait.handler', 'done'],
           ['sync (Lambda answers null)', { 'sync.js': 'exports.handler = (event) => ({ ignored: true });' }, 'sync.handler', null],
           ['ESM .mjs', { 'esm.mjs': 'import os from "node:os";\nconst started = await Promise.resolve("tla");\nexport const handler = async (event) => ({ esm: true, started, arch: typeof os.arch() });' }, 'esm.handler', { esm: true, started: 'tla', arch: 'string' }],
@@ -265,6 +285,8 @@ for (const oci of OCI) {
             const out = await invoke(f.c, f.name, { x: 1, v: 21 });
             assert.equal(out.kind, 'response', `${label}: ${out.payload.toString()}`);
             assert.deepEqual(json(out), expected, label);
+            // Lambda posts a callback's result only once the event loop is empty: the timer ran first.
+            if (handler === 'wait.handler') assert.match(await f.c.logs(), /INFO\ttimer fired\n\u001eSTRATUS_END /);
           } finally {
             await f.c.remove();
           }

@@ -152,7 +152,7 @@ def _setup_logging():
     """As on Lambda: the root logger prints `[LEVEL]\ttime\trequest-id\tmessage` to stdout."""
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(logging.Formatter(
-        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"))
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"))
     handler.formatter.converter = time.gmtime
     handler.addFilter(_RequestIdFilter())
     root = logging.getLogger()
