@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NatsConnection } from 'nats';
 import { createLogger, errorBody, invalidArgument, type GaugeEvent, type InvocationEvent, type Logger } from '@stratus/common';
+import { gatewayMetricsOf } from '../metrics/index';
 import { LiveHub } from './live-hub';
 import { LIVE_BATCH_MS, LIVE_MAX_LOG_CHARS, LIVE_MAX_PER_BATCH, type LiveBatch, type LiveType } from './types';
 
@@ -69,7 +70,8 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
       congested = false;
     });
 
-    const removeListener = hub.add({
+    const setClients = () => gatewayMetricsOf(app)?.prometheus.liveClients.set(hub.size);
+    const removeFromHub = hub.add({
       invocation(e) {
         if (!types.has('invocation')) return;
         if (fn && e.function !== fn) return;
@@ -88,6 +90,11 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
       },
     });
 
+    const removeListener = () => {
+      removeFromHub();
+      setClients();
+    };
+    setClients();
     let sinceWrite = 0;
     const tick = setInterval(() => {
       sinceWrite += batchMs;
