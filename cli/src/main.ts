@@ -2,6 +2,8 @@
 // gRPC (STRATUS_CONTROL_ADDRESS) and, for invoke, the gateway's HTTP (STRATUS_GATEWAY_URL).
 // Exit codes: 0 success, 1 the call failed (platform error or function error), 2 bad usage.
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { proto, type FunctionSpec, type Invocation, type NodeStatus } from '@stratus/proto';
@@ -140,7 +142,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         })), ['id', 'address', 'state', 'backends', 'memory', 'running', 'containers', 'heartbeat'])));
         return 0;
       }
-      case 'logs': return await logs(c, positionals, values, io, json);
+      case 'logs': return await logs(c, positionals, values, gatewayUrl, io, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -225,7 +227,7 @@ function printInvocation(inv: Invocation, io: CliIo, json: boolean): void {
   if (inv.logs) io.stdout(inv.logs.endsWith('\n') ? inv.logs : `${inv.logs}\n`);
 }
 
-async function logs(c: Clients, positionals: string[], values: Record<string, unknown>, io: CliIo, json: boolean): Promise<number> {
+async function logs(c: Clients, positionals: string[], values: Record<string, unknown>, gatewayUrl: string, io: CliIo, json: boolean): Promise<number> {
   const name = needName(positionals, 'logs');
   const limit = intFlag(values.limit as string | undefined, 'limit') ?? 20;
   const requestId = (values['request-id'] as string | undefined) ?? '';
@@ -237,20 +239,54 @@ async function logs(c: Clients, positionals: string[], values: Record<string, un
     printInvocation(inv, io, json);
   }
   if (!values.follow) return 0;
-  // Follow by polling the store: records arrive within a second or two of each invocation.
-  let since = res.invocations[0]?.startedAt ?? new Date(Date.now() - 1000).toISOString();
-  const stop = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-  for (;;) {
-    const tick = new Promise((r) => setTimeout(r, 1000));
-    if ((await Promise.race([tick.then(() => 'tick'), stop.then(() => 'stop')])) === 'stop') return 0;
-    const page = await rpc<{ invocations: Invocation[] }>(c.invocations, 'ListInvocations', { function: name, from: since, limit: 200 });
-    for (const inv of [...page.invocations].reverse()) {
-      if (seen.has(inv.id)) continue;
-      seen.add(inv.id);
-      printInvocation(inv, io, json);
-      if (inv.startedAt > since) since = inv.startedAt;
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    // The gateway's live stream (Server-Sent Events from NATS) when this checkout has it, else polling the store.
+    const live = await loadLiveClient();
+    if (live) {
+      try {
+        for await (const batch of live.followLive(gatewayUrl, { function: name, types: ['invocation'], logs: true, signal: stop.signal })) {
+          for (const inv of batch.invocations) {
+            if (seen.has(inv.id)) continue;
+            seen.add(inv.id);
+            printInvocation(inv, io, json);
+          }
+        }
+        return 0;
+      } catch (err) {
+        if (stop.signal.aborted) return 0;
+        io.stderr(`stratus: live stream unavailable (${(err as Error).message}); polling the store instead\n`);
+      }
     }
+    let since = res.invocations[0]?.startedAt ?? new Date(Date.now() - 1000).toISOString();
+    while (!stop.signal.aborted) {
+      await new Promise((r) => setTimeout(r, 1000));
+      if (stop.signal.aborted) break;
+      const page = await rpc<{ invocations: Invocation[] }>(c.invocations, 'ListInvocations', { function: name, from: since, limit: 200 });
+      for (const inv of [...page.invocations].reverse()) {
+        if (seen.has(inv.id)) continue;
+        seen.add(inv.id);
+        printInvocation(inv, io, json);
+        if (inv.startedAt > since) since = inv.startedAt;
+      }
+    }
+    return 0;
+  } finally {
+    process.off('SIGINT', onSigint);
   }
+}
+
+interface LiveClient {
+  followLive(baseUrl: string, opts: { function?: string; types?: string[]; logs?: boolean; signal?: AbortSignal }): AsyncGenerator<{ invocations: Invocation[] }>;
+}
+
+/** The gateway package's live-stream client, if present (written by the metrics work). */
+async function loadLiveClient(): Promise<LiveClient | undefined> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../http-gateway/src/live/client.ts');
+  if (!fs.existsSync(file)) return undefined;
+  return (await import(pathToFileURL(file).href)) as LiveClient;
 }
 
 export function defaultIo(): CliIo {

@@ -90,7 +90,7 @@ export async function startGateway(config: StratusConfig, deps: GatewayDeps = {}
 
   const helperDeps = { config, logger, control, controlClient: control, nats: nc, getNats: () => nc, view, invoker };
   const metrics = await optionalModule<{ registerMetricsRoutes?: (app: FastifyInstance, deps: unknown) => unknown }>('metrics/index.ts');
-  if (metrics?.registerMetricsRoutes) await metrics.registerMetricsRoutes(app, helperDeps);
+  const metricsHandle = metrics?.registerMetricsRoutes ? ((await metrics.registerMetricsRoutes(app, helperDeps)) as { close?: () => Promise<void> } | undefined) : undefined;
   const live = await optionalModule<{ registerLiveRoutes?: (app: FastifyInstance, deps: unknown) => unknown }>('live/index.ts');
   if (live?.registerLiveRoutes) await live.registerLiveRoutes(app, helperDeps);
 
@@ -107,6 +107,7 @@ export async function startGateway(config: StratusConfig, deps: GatewayDeps = {}
       closing = true;
       if (natsRetry) clearTimeout(natsRetry);
       await app.close();
+      await metricsHandle?.close?.().catch((err) => logger.warn({ err }, 'closing gateway metrics failed'));
       view.close();
       invoker.close();
       if (ownsControl) control.close();

@@ -2,9 +2,11 @@
 // (runc or runsc), NATS, the control plane's store, gRPC and HTTP, started by the harness.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { LIMITS } from '@stratus/common';
 import {
-  startPlatform, fixtureFiles, fixtureDir, FIXTURES, listServices, rawZip, deflatedZip, type FixtureName, type Platform,
+  startPlatform, REPO_ROOT, fixtureFiles, fixtureDir, FIXTURES, listServices, rawZip, deflatedZip, type FixtureName, type Platform,
 } from '../harness/index';
 
 const LONG = { timeout: 180_000 };
@@ -346,6 +348,29 @@ export function backboneSuite(backend: string): void {
       assert.ok(((await list.json()) as any).invocations.some((i: { id: string }) => i.id === res.requestId));
       const logs = await platform.cli(['logs', 'py-raise-logs']);
       assert.match(logs.stdout, /about to fail/);
+    });
+
+    test('follows new invocations live with `stratus logs --follow` (the bin script, as npx runs it)', LONG, async () => {
+      const child = spawn(process.execPath, [path.join(REPO_ROOT, 'cli/bin/stratus.js'), 'logs', 'py-raise-logs', '--follow', '--limit', '1'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, STRATUS_CONTROL_ADDRESS: platform.controlAddress, STRATUS_GATEWAY_URL: platform.gatewayUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d) => { out += d; });
+      child.stderr!.on('data', (d) => { out += d; });
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      try {
+        // the first page printed means it is following
+        for (let i = 0; i < 100 && !out.includes('---'); i++) await new Promise((r) => setTimeout(r, 100));
+        await new Promise((r) => setTimeout(r, 500));
+        const res = await platform.invoke('py-raise-logs');
+        for (let i = 0; i < 150 && !out.includes(res.requestId); i++) await new Promise((r) => setTimeout(r, 100));
+        assert.ok(out.includes(res.requestId), out);
+      } finally {
+        child.kill('SIGINT');
+      }
+      assert.equal(await exited, 0, out);
     });
 
     test('reports the gateway, control plane, agents with their backends, NATS and Docker on /healthz', async () => {
