@@ -311,6 +311,7 @@ export class WarmPool {
   private async specializeForInvocation(c: PooledContainer, fn: FunctionSpec, t0: number, containerStartMs: number): Promise<Lease> {
     const key = functionKey(fn);
     const specT0 = performance.now();
+    this.scheduleMaintain(); // a stem cell was taken: refill in the background
     try {
       const { initMs } = await this.specialize(c, fn);
       c.fsm.transition('busy');
