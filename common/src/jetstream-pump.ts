@@ -82,7 +82,7 @@ export class JetStreamPump {
 
   private async publishBatch(): Promise<void> {
     const js = this.js!;
-    const batch = this.outbox.take(this.opts.batchSize ?? 256);
+    const batch = this.outbox.take(this.opts.batchSize ?? 512);
     const timeout = this.opts.ackTimeoutMs ?? 5_000;
     const results = await Promise.allSettled(
       batch.map((item) => {
