@@ -92,7 +92,7 @@ export async function startHarness(label: string): Promise<Harness> {
       await fs.chmod(taskDir, 0o755);
       const image = await imageFor(runtime);
       const args = [
-        'run', '-d', '--label', `stratus.test=${label}`, '--network', network,
+        'run', '-d', '--label', `stratus.test=${label}`, '--label', `stratus.test.run=${network}`, '--network', network,
         '--runtime', opts.ociRuntime ?? 'runc',
         '--user', '1000:1000', '--read-only', '--tmpfs', '/tmp:rw,size=64m,mode=1777',
         '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
@@ -137,7 +137,8 @@ export async function startHarness(label: string): Promise<Harness> {
       };
     },
     async close() {
-      const ids = (await docker('ps', '-aq', '--filter', `label=stratus.test=${label}`)).split('\n').filter(Boolean);
+      // Only this run's containers: another run of the same test may be going on.
+      const ids = (await docker('ps', '-aq', '--filter', `label=stratus.test.run=${network}`)).split('\n').filter(Boolean);
       if (ids.length) await docker('rm', '-f', ...ids).catch(() => undefined);
       await server.close();
       await docker('network', 'rm', network).catch(() => undefined);

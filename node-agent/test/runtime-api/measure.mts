@@ -31,7 +31,7 @@ try {
   const floorScript = `import http.client, time\nc = http.client.HTTPConnection("${gateway}", ${floorPort})\nts = []\nfor i in range(${calls + 20}):\n    t = time.perf_counter(); c.request("POST", "/", b"{}"); c.getresponse().read(); ts.append(time.perf_counter() - t)\nts = sorted(ts[20:])\nprint("%.3f %.3f" % (ts[len(ts)//2]*1000, ts[int(len(ts)*0.99)]*1000))`;
   for (const oci of ocis) {
     if (onlyOci && onlyOci !== oci) continue;
-    const out = await docker('run', '--rm', '--label', `stratus.test=${h.label}`, '--runtime', oci, '--network', h.network, '--user', '1000:1000',
+    const out = await docker('run', '--rm', '--label', `stratus.test=${h.label}`, '--label', `stratus.test.run=${h.network}`, '--runtime', oci, '--network', h.network, '--user', '1000:1000',
       '--entrypoint', 'python3', (await docker('image', 'inspect', 'stratus/runtime-python3.11:latest').then(() => true, () => false)) ? 'stratus/runtime-python3.11:latest' : 'stratus-probe', '-c', floorScript).catch((e) => `failed ${e}`);
     const [p50, p99] = out.split(' ');
     rows.push(`floor       ${oci.padEnd(5)} container->host HTTP round trip p50 ${p50} ms p99 ${p99} ms (n=${calls})`);
