@@ -79,6 +79,8 @@ export interface Platform {
    * each has registered from a run started after that time (a restarted agent, not its old record).
    */
   waitForAgents(ids?: string[], timeoutMs?: number, opts?: { startedAfter?: Date }): Promise<NodeStatus[]>;
+  /** Stops the control plane (agents and gateway keep running, as when it fails); stop() skips it then. */
+  stopControlPlane(): Promise<void>;
   /** Ids of containers carrying the platform's label (optionally only one agent's). */
   containers(agentId?: string): Promise<string[]>;
   stop(): Promise<void>;
@@ -188,7 +190,13 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
     const startControlPlane = await loadStart('control-plane/src/server.ts', 'startControlPlane');
     const control = await startControlPlane(base);
-    cleanups.push(() => control.close());
+    let controlStopped = false;
+    const stopControl = async () => {
+      if (controlStopped) return;
+      controlStopped = true;
+      await control.close();
+    };
+    cleanups.push(stopControl);
 
     const startAgent = await loadStart('node-agent/src/server.ts', 'startAgent');
     const agents: AgentHandle[] = [];
@@ -272,6 +280,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
           await new Promise((r) => setTimeout(r, 200));
         }
       },
+      stopControlPlane: stopControl,
       containers(agentId) {
         return containersWithLabels([`stratus.managed=${label}`, ...(agentId ? [`stratus.agent=${agentId}`] : [])]);
       },

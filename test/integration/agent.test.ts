@@ -215,6 +215,39 @@ function agentSuite(backend: string) {
       assert.equal(r.coldStart, false);
     });
 
+    it('answers concurrent invocations on one InvokeStream, matched by request id, with statuses in band', async () => {
+      const a = agents[0];
+      const client = createClient(proto.InvocationService as unknown as Ctor<InvocationServiceClient>, `127.0.0.1:${a.port}`);
+      clients.push(client);
+      const stream = client.InvokeStream();
+      const got = new Map<string, InvokeResponse>();
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on('data', (r: InvokeResponse) => { got.set(r.requestId, r); if (got.size === 3) resolve(); });
+        stream.on('error', reject);
+      });
+      stream.write({ function: `counter-${id}`, payload: Buffer.from('{}'), requestId: 'r-1' });
+      stream.write({ function: `counter-${id}`, payload: Buffer.from('{}'), requestId: 'r-2' });
+      stream.write({ function: `missing-${id}`, payload: Buffer.from('{}'), requestId: 'r-3' });
+      await done;
+      stream.end();
+      assert.equal(got.get('r-1')?.status, 'ok');
+      assert.equal(got.get('r-2')?.status, 'ok');
+      assert.equal(got.get('r-3')?.status, 'not_found');
+    });
+
+    it('reports its backends with availability and reason, and its pool, over GetStatus', async () => {
+      const a = agents[0];
+      const client = createClient(proto.AgentService as unknown as Ctor<AgentServiceClient>, `127.0.0.1:${a.port}`);
+      clients.push(client);
+      const s = await call<object, NodeStatus>(client, client.GetStatus, {});
+      assert.equal(s.backends.find((b) => b.name === backend)?.available, true);
+      const other = s.backends.find((b) => b.name !== backend)!;
+      assert.equal(other.available, false);
+      assert.match(other.reason, /not offered/);
+      assert.equal(s.memoryBudgetMb, 4096);
+      assert.ok(s.containers.some((c) => c.function === `counter-${id}`));
+    });
+
     it('answers GetInvocation with UNIMPLEMENTED pointing at the control plane', async () => {
       const a = agents[0];
       const client = createClient(proto.InvocationService as unknown as Ctor<InvocationServiceClient>, `127.0.0.1:${a.port}`);

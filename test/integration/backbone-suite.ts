@@ -25,7 +25,8 @@ export function backboneSuite(backend: string): void {
     };
 
     before(async () => {
-      platform = await startPlatform({ backends: [backend], config: { queueTimeoutMs: 2_000 } });
+      // A fresh machine's default storage (PGlite); STRATUS_TEST_STORAGE=postgres runs it on PostgreSQL.
+      platform = await startPlatform({ backends: [backend], config: { queueTimeoutMs: 2_000 }, storage: (process.env.STRATUS_TEST_STORAGE as 'pglite' | 'postgres' | undefined) ?? 'pglite' });
     });
 
     after(async () => {
@@ -385,6 +386,22 @@ export function backboneSuite(backend: string): void {
       assert.equal(pool.status, 200);
       const nodes = await fetch(`${platform.gatewayUrl}/api/v1/nodes`);
       assert.equal(((await nodes.json()) as any).nodes[0].id, platform.agents[0].id);
+    });
+
+    test('keeps serving warm invocations when the control plane stops, and says so on /healthz', LONG, async () => {
+      await deploy('survivor', 'py-counter');
+      const before = await platform.invoke('survivor');
+      assert.equal(before.status, 200, before.text);
+
+      await platform.stopControlPlane();
+      const during = await platform.invoke('survivor');
+      const health = await fetch(`${platform.gatewayUrl}/healthz`);
+
+      assert.equal(during.status, 200, during.text);
+      assert.equal(during.coldStart, false);
+      assert.equal(during.json.count, before.json.count + 1);
+      assert.equal(health.status, 503);
+      assert.equal(((await health.json()) as any).controlPlane.status, 'down');
     });
   });
 }

@@ -14,7 +14,8 @@ export function clusterSuite(backend: string): void {
 
     before(async () => {
       // The second agent runs as a child process so the test can SIGKILL it.
-      platform = await startPlatform({ backends: [backend], agents: 2, childAgents: [1] });
+      // Several hosts share one PostgreSQL in production: this suite stores there (a fresh database).
+      platform = await startPlatform({ backends: [backend], agents: 2, childAgents: [1], storage: (process.env.STRATUS_TEST_STORAGE as 'pglite' | 'postgres' | undefined) ?? 'postgres' });
     });
 
     after(async () => {
