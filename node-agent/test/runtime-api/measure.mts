@@ -52,7 +52,9 @@ try {
         if (process.env.MEASURE_LOGS) console.log('TRACE init-done-epoch', (performance.timeOrigin + performance.now()).toFixed(2), inits.at(-1));
         if (i === 0) {
           const payload = Buffer.from('{}');
+          const gapMs = Number(process.env.MEASURE_GAP_MS ?? 0); // pause between calls: lets the next /next arrive first
           for (let j = 0; j < calls + 20; j++) {
+            if (gapMs) await new Promise((r) => setTimeout(r, gapMs));
             const t = performance.now();
             await c.session.invoke({ requestId: `m-${j}`, payload, deadlineMs: Date.now() + 30_000, invokedFunctionArn: arnOf('noop') });
             if (j >= 20) warm.push(performance.now() - t);
