@@ -85,7 +85,9 @@ export async function getSummary(db: MetricsDb, req: Partial<SummaryRequest>, no
   const groupBy = (req.groupBy || 'function') as keyof typeof GROUPS;
   if (!(groupBy in GROUPS)) throw invalidArgument('groupBy', `must be function, agent or backend, got ${JSON.stringify(req.groupBy)}`);
   const { from, to } = parseWindow(req.from ?? '', req.to ?? '', now);
-  const filter: RollupFilter = { resolutionSec: resolutionFor(from, to, now), from, to, function: req.function || undefined };
+  // 10 s buckets only for short windows: a summary merges one histogram per row
+  const short = to.getTime() - from.getTime() <= 30 * 60_000 && from.getTime() >= now - DAY_MS;
+  const filter: RollupFilter = { resolutionSec: short ? 10 : 60, from, to, function: req.function || undefined };
   const keyCol = GROUPS[groupBy];
   const where = whereOf(filter);
   // one pass over the rows: counters and histograms (rows hold both; the histogram is small)
