@@ -5,10 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'drizzle-kit';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
+// Relative to where drizzle-kit runs: with an absolute `out` it prefixes './' when reading the
+// existing snapshots and fails. This works from the repository root and from control-plane/.
+const here = path.relative(process.cwd(), path.dirname(fileURLToPath(import.meta.url))) || '.';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: path.join(here, 'src/**/schema.ts'),
-  out: path.join(here, 'drizzle'),
+  schema: `${here}/src/**/schema.ts`,
+  out: `${here}/drizzle`,
 });

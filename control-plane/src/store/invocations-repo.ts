@@ -157,7 +157,9 @@ export class InvocationStore {
       .select(selectColumns)
       .from(invocations)
       .where(where.length ? and(...where) : undefined)
-      .orderBy(desc(invocations.startedAt), desc(invocations.id))
+      // NULLS LAST as in the indexes (drizzle's .desc() indexes are DESC NULLS LAST): a plain DESC
+      // means NULLS FIRST, which no index matches, and PostgreSQL then sorts the whole table.
+      .orderBy(sql`${invocations.startedAt} DESC NULLS LAST`, desc(invocations.id))
       .limit(limit);
     return rows.map((r) => rowToInvocation(r as InvocationRow));
   }
