@@ -328,3 +328,17 @@ test('answers malformed paths with 404 or 403 without failing the server', async
   assert.equal(noAction.status, 404);
   session.detach();
 });
+
+test('refuses to specialize a container twice', async () => {
+  const c = fakeContainer();
+  const session = server.attach(c.ip);
+  const first = session.specialize(config());
+
+  await assert.rejects(session.specialize(config({ functionName: 'other' })), /already specialized/);
+
+  const answer = await c.call('GET', '/2018-06-01/stratus/specialize');
+  assert.equal(JSON.parse(answer.body).functionName, 'hello');
+  void c.call('GET', '/2018-06-01/runtime/invocation/next');
+  await first;
+  session.detach();
+});

@@ -170,8 +170,8 @@ class Session implements RuntimeSession {
 
   specialize(config: SpecializeConfig): Promise<{ initMs: number }> {
     if (this.failure) return Promise.reject(this.failure);
-    if (this.state !== 'starting' && this.state !== 'prewarmed') {
-      return Promise.reject(new Error(`cannot specialize container ${this.ip}: it is ${this.state}`));
+    if (this.init || (this.state !== 'starting' && this.state !== 'prewarmed')) {
+      return Promise.reject(new Error(`cannot specialize container ${this.ip}: it is ${this.init ? 'already specialized' : this.state}`));
     }
     this.config = Buffer.from(JSON.stringify(config));
     this.init = deferred();
