@@ -19,7 +19,7 @@ import math
 import logging
 
 # Modules most functions import: loaded while the container waits, so specialization does not pay.
-import base64, collections, datetime, functools, hashlib, io, itertools, random, re, string, typing, uuid  # noqa: E401,F401
+import base64, collections, datetime, hashlib, re, typing, uuid  # noqa: E401,F401
 import urllib.parse, urllib.request  # noqa: E401,F401
 
 API = os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
