@@ -33,6 +33,15 @@ export class LogHistogram {
   min = Number.POSITIVE_INFINITY;
   max = 0;
 
+  /** Empties it (to reuse one accumulator for many merges). */
+  reset(): void {
+    if (this.total === 0) return;
+    this.counts.fill(0);
+    this.total = 0;
+    this.min = Number.POSITIVE_INFINITY;
+    this.max = 0;
+  }
+
   /** Records a duration in milliseconds. */
   recordMs(ms: number, count = 1): void {
     const us = Math.max(1, Math.round(ms * 1000));

@@ -161,16 +161,23 @@ export async function getSeries(db: MetricsDb, req: Partial<SeriesRequest>, now 
     }
   } else {
     const q = PERCENTILES[metric];
-    const rows = await db.select({ ts: sql<number>`${slot}`, latency: t.latency }).from(t).where(where);
-    const hists = new Map<number, LogHistogram>();
+    // rows in time order, merged into one reused accumulator per step
+    const rows = await db.select({ ts: sql<number>`${slot}`, latency: t.latency }).from(t).where(where).orderBy(t.bucket);
+    const acc = new LogHistogram();
+    let current = -1;
+    const emit = () => {
+      if (current >= 0 && acc.total > 0) values[current] = acc.quantileMs(q);
+      acc.reset();
+    };
     for (const r of rows) {
       const i = Math.round((Number(r.ts) * 1000 - first) / stepMs);
-      if (i < 0 || i >= n) continue;
-      let h = hists.get(i);
-      if (!h) hists.set(i, (h = new LogHistogram()));
-      h.mergeEncoded(r.latency);
+      if (i !== current) {
+        emit();
+        current = i;
+      }
+      if (i >= 0 && i < n) acc.mergeEncoded(r.latency);
     }
-    for (const [i, h] of hists) values[i] = h.quantileMs(q);
+    emit();
   }
   return { metric, stepSec: step, timestamps, values };
 }
