@@ -5,6 +5,7 @@ import { LAMBDA_PRICE_PER_MILLION_REQUESTS } from './options.ts';
 import type { CostRow, MemoryRow, ResultRow, TargetCheck } from './types.ts';
 
 const MiB = 1024 * 1024;
+const r2 = (v: number) => Math.round(v * 100) / 100;
 
 function find(rows: ResultRow[], q: Partial<ResultRow>): ResultRow | undefined {
   return rows.find((r) => Object.entries(q).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v));
@@ -44,14 +45,13 @@ export function costRows(rows: ResultRow[], memory: MemoryRow[], priceGbS: numbe
 
 export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; detail: string }> {
   const out: Array<{ name: string; value: number; detail: string }> = [];
-  const r2 = (v: number) => Math.round(v * 100) / 100;
-  for (const c of rows.filter((r) => r.scenario === 'cold')) {
+    for (const c of rows.filter((r) => r.scenario === 'cold')) {
     const base = find(rows, { scenario: 'baseline', backend: c.backend, fn: c.fn });
-    if (base && c.latency.p50 > 0) out.push({ name: `cold start ${c.fn} ${c.backend}: docker run p50 / Stratus p50`, value: r2(base.latency.p50 / c.latency.p50), detail: `${base.latency.p50} ms vs ${c.latency.p50} ms` });
+    if (base && c.latency.p50 > 0) out.push({ name: `cold start ${c.fn} ${c.backend}: docker run p50 / Stratus p50`, value: r2(base.latency.p50 / c.latency.p50), detail: `${base.latency.p50} ms vs ${r2(c.latency.p50)} ms` });
   }
   for (const w of rows.filter((r) => r.scenario === 'warm' && r.metrics === 'on')) {
     const base = find(rows, { scenario: 'baseline', backend: w.backend, fn: w.fn });
-    if (base && w.latency.p50 > 0) out.push({ name: `warm ${w.fn} ${w.backend}: docker run p50 / Stratus warm p50`, value: r2(base.latency.p50 / w.latency.p50), detail: `${base.latency.p50} ms vs ${w.latency.p50} ms` });
+    if (base && w.latency.p50 > 0) out.push({ name: `warm ${w.fn} ${w.backend}: docker run p50 / Stratus warm p50`, value: r2(base.latency.p50 / w.latency.p50), detail: `${base.latency.p50} ms vs ${r2(w.latency.p50)} ms` });
   }
   for (const t of rows.filter((r) => r.scenario === 'throughput' && r.target === 'stratus' && r.metrics === 'on')) {
     const raw = find(rows, { scenario: 'throughput', target: 'raw-http', concurrency: t.concurrency });
@@ -64,7 +64,7 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
   for (const off of rows.filter((r) => r.metrics === 'off' && (r.scenario === 'warm' || r.scenario === 'throughput'))) {
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
-    if (off.scenario === 'warm') out.push({ name: `metrics cost, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${on.latency.p50} ms, off ${off.latency.p50} ms` });
+    if (off.scenario === 'warm') out.push({ name: `metrics cost, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
     else out.push({ name: `metrics cost, throughput ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s with metrics`, value: r2((100 * (off.rps - on.rps)) / off.rps), detail: `on ${on.rps}, off ${off.rps} req/s` });
   }
   return out;
@@ -75,10 +75,10 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
   const cold = rows.filter((r) => r.scenario === 'cold' && (r.fn === 'noop-py' || r.fn === 'noop-node'));
   for (const c of cold) {
     const goal = c.backend === 'gvisor' ? 60 : 25;
-    out.push({ issue: 4, name: `cold start ${c.fn} ${c.backend}`, goal: `p50 <= ${goal} ms`, measured: `p50 ${c.latency.p50} ms (${c.errors} errors)`, pass: c.latency.p50 <= goal && c.errors === 0 });
+    out.push({ issue: 4, name: `cold start ${c.fn} ${c.backend}`, goal: `p50 <= ${goal} ms`, measured: `p50 ${r2(c.latency.p50)} ms (${c.errors} errors)`, pass: c.latency.p50 <= goal && c.errors === 0 });
   }
   for (const w of rows.filter((r) => r.scenario === 'warm' && r.metrics === 'on' && (r.fn === 'noop-py' || r.fn === 'noop-node'))) {
-    out.push({ issue: 4, name: `warm ${w.fn} ${w.backend}`, goal: 'p50 <= 1 ms, p99 <= 5 ms', measured: `p50 ${w.latency.p50} ms, p99 ${w.latency.p99} ms`, pass: w.latency.p50 <= 1 && w.latency.p99 <= 5 && w.errors === 0 });
+    out.push({ issue: 4, name: `warm ${w.fn} ${w.backend}`, goal: 'p50 <= 1 ms, p99 <= 5 ms', measured: `p50 ${r2(w.latency.p50)} ms, p99 ${r2(w.latency.p99)} ms`, pass: w.latency.p50 <= 1 && w.latency.p99 <= 5 && w.errors === 0 });
   }
   for (const t of rows.filter((r) => r.scenario === 'throughput' && r.target === 'stratus' && r.metrics === 'on' && r.concurrency === 32 && (r.fn === 'noop-py' || r.fn === 'noop-node'))) {
     const raw = find(rows, { scenario: 'throughput', target: 'raw-http', concurrency: 32 });
@@ -86,7 +86,7 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
     out.push({ issue: 4, name: `throughput c=32 ${t.fn} ${t.backend}`, goal: '>= 15% of the raw HTTP ceiling, no errors', measured: `${t.rps} req/s = ${Number.isFinite(pct) ? pct.toFixed(1) : '?'}% of ${raw?.rps ?? '?'}; ${t.errors} errors`, pass: raw ? pct >= 15 && t.errors === 0 : null });
   }
   for (const b of rows.filter((r) => r.scenario === 'burst')) {
-    out.push({ issue: 4, name: `burst ${b.backend}`, goal: `${b.requests} concurrent first invocations all succeed`, measured: `${b.requests - b.errors}/${b.requests} ok, p50 ${b.latency.p50} ms, p99 ${b.latency.p99} ms`, pass: b.errors === 0 });
+    out.push({ issue: 4, name: `burst ${b.backend}`, goal: `${b.requests} concurrent first invocations all succeed`, measured: `${b.requests - b.errors}/${b.requests} ok, p50 ${r2(b.latency.p50)} ms, p99 ${r2(b.latency.p99)} ms`, pass: b.errors === 0 });
   }
   for (const m of rows.filter((r) => r.scenario === 'mixed')) {
     out.push({ issue: 4, name: `mixed load ${m.durationSec} s, c=${m.concurrency}, ${m.backend}`, goal: 'zero failed invocations, zero leaked containers', measured: `${m.requests} requests, ${m.errors} failed; leaked containers: ${leaked ?? 'not checked'}`, pass: m.errors === 0 && leaked === 0 });
@@ -96,7 +96,7 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
     if (!on) continue;
     if (off.scenario === 'warm') {
       const pct = (100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50;
-      out.push({ issue: 5, name: `metrics cost, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${on.latency.p50} ms, off ${off.latency.p50} ms (${pct.toFixed(1)}%)`, pass: pct <= 5 });
+      out.push({ issue: 5, name: `metrics cost, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)`, pass: pct <= 5 });
     } else {
       const pct = (100 * (off.rps - on.rps)) / off.rps;
       out.push({ issue: 5, name: `metrics cost, throughput c=${off.concurrency} ${off.fn} ${off.backend}`, goal: '<= 5% fewer req/s', measured: `on ${on.rps}, off ${off.rps} req/s (${pct.toFixed(1)}%)`, pass: pct <= 5 });

@@ -5,8 +5,10 @@ import { request, sendJson, type TimedResponse } from './http-client.ts';
 import type { BenchPlatform } from './platform.ts';
 
 export const FUNCTION_MEMORY_MB = 128;
+/** The platform's default max_concurrency: a function scales out to at most this many containers. */
+export const FUNCTION_MAX_CONCURRENCY = 10;
 
-export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = 64): Promise<void> {
+export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = FUNCTION_MAX_CONCURRENCY): Promise<void> {
   const body = {
     name, runtime: fixture.runtime, handler: fixture.handler, files: fixture.files, memoryMb: FUNCTION_MEMORY_MB,
     timeoutSec: 30, backend, maxConcurrency, description: `stratus bench ${fixture.id}`,
@@ -15,8 +17,21 @@ export async function deployFunction(p: BenchPlatform, name: string, fixture: Fi
   if (r.status !== 201 && r.status !== 200) throw new Error(`deploying ${name} answered ${r.status}: ${r.text.slice(0, 300)}`);
 }
 
-export async function deleteFunction(p: BenchPlatform, name: string): Promise<void> {
-  await request(`${p.gatewayUrl}/api/v1/functions/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch(() => undefined);
+/**
+ * Deletes benchmark functions and waits (bounded) until the agent holds none of their containers, so
+ * one cell's scaled-out containers do not weigh on the next measurement.
+ */
+export async function deleteFunctions(p: BenchPlatform, names: string[], timeoutMs = 30_000): Promise<void> {
+  for (const name of names) {
+    await request(`${p.gatewayUrl}/api/v1/functions/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch(() => undefined);
+  }
+  const set = new Set(names);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await p.agentStatus().catch(() => undefined);
+    if (status && !status.containers.some((c) => set.has(c.function))) return;
+    await sleep(250);
+  }
 }
 
 export interface Invocation extends TimedResponse {

@@ -18,7 +18,7 @@ import { costRows, ratios, targets } from './analysis.ts';
 import type { BenchContext, PlatformContext } from './context.ts';
 import { containersWithLabel, removeContainers, runtimeImages } from './docker.ts';
 import { selectFixtures, tempRoot, writeFixture, type Fixture } from './fixtures.ts';
-import { deployFunction } from './functions.ts';
+import { deleteFunctions, deployFunction } from './functions.ts';
 import { closeClient, request } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
@@ -50,7 +50,7 @@ function countSteps(opts: BenchOptions, fixtures: Fixture[]): number {
   const onPlatform = has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed');
   if (onPlatform) {
     n += 2; // start, stop
-    if (has(opts, 'warm', 'throughput', 'memory', 'mixed')) n += fb;
+    if (has(opts, 'warm', 'throughput', 'memory')) n += fb;
     if (has(opts, 'memory')) n += fb;
     if (has(opts, 'throughput')) n += fb;
     if (has(opts, 'cold')) n += fb;
@@ -232,8 +232,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
   platforms.push(platform);
   const pctx: PlatformContext = { ...ctx, platform, prewarm: Number(process.env.STRATUS_PREWARM ?? 2) };
   const fixtures = metrics ? ctx.fixtures : ctx.fixtures.filter((f) => f.noop);
-  const warmNames: string[] = [];
-  const wantWarm = metrics ? has(opts, 'warm', 'throughput', 'memory', 'mixed') : true;
+  const wantWarm = metrics ? has(opts, 'warm', 'throughput', 'memory') : true;
 
   if (wantWarm) {
     for (const fixture of fixtures) {
@@ -243,8 +242,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
           await deployFunction(platform, fnName, fixture, backend);
           return warmLatency(pctx, fixture, backend, fnName, opts.warmCount);
         }, latencyText);
-        if (!warm) continue;
-        warmNames.push(fnName);
+        if (!warm) { await deleteFunctions(platform, [fnName]); continue; }
         if (has(opts, 'warm') || !metrics) ctx.rows.push(warm);
         if (metrics && has(opts, 'memory')) {
           const mem = await step(`memory ${fixture.id} ${backend}`, () => containerMemory(pctx, fixture, backend, fnName),
@@ -263,6 +261,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
             return out.join(', ');
           }, (v) => v);
         }
+        await deleteFunctions(platform, [fnName]);
       }
     }
   }
@@ -282,9 +281,9 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
       if (row) ctx.rows.push(row);
     }
   }
-  if (metrics && has(opts, 'mixed') && warmNames.length) {
-    const row = await step(`mixed load ${opts.mixedDurationSec}s c=${opts.mixedConcurrency} over ${warmNames.length} functions`,
-      () => mixedLoad(pctx, warmNames, opts.backends, opts.mixedConcurrency, opts.mixedDurationSec), latencyText);
+  if (metrics && has(opts, 'mixed')) {
+    const row = await step(`mixed load ${opts.mixedDurationSec}s c=${opts.mixedConcurrency} over ${fixtures.length * opts.backends.length} functions`,
+      () => mixedLoad(pctx, fixtures, opts.backends, opts.mixedConcurrency, opts.mixedDurationSec), latencyText);
     if (row) ctx.rows.push(row);
   }
 

@@ -2,7 +2,7 @@
 // before), all sent at once. Every one must succeed; p50 and p99 of the burst are reported.
 import type { PlatformContext } from '../context.ts';
 import type { Fixture } from '../fixtures.ts';
-import { deployFunction, invoke, waitForPrewarmed, type Invocation } from '../functions.ts';
+import { deleteFunctions, deployFunction, invoke, waitForPrewarmed, type Invocation } from '../functions.ts';
 import { summarize } from '../stats.ts';
 import type { ResultRow } from '../types.ts';
 
@@ -20,6 +20,8 @@ export async function burst(ctx: PlatformContext, fixtures: Fixture[], backend: 
       ok: false, cold: false, functionMs: undefined, status: 0, ms: performance.now() - started, headers: {}, body: err.message,
     }))));
   const seconds = (performance.now() - started) / 1000;
+  ctx.progress.update('deleting the functions');
+  await deleteFunctions(ctx.platform, fns.map((f) => f.name));
   const failed = results.filter((r) => !r.ok);
   const byStatus: Record<string, number> = {};
   for (const r of failed) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;

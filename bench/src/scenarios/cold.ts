@@ -3,7 +3,7 @@
 // to end over HTTP. Every function is deployed first; each is invoked once.
 import type { PlatformContext } from '../context.ts';
 import type { Fixture } from '../fixtures.ts';
-import { deployFunction, invoke, waitForPrewarmed } from '../functions.ts';
+import { deleteFunctions, deployFunction, invoke, waitForPrewarmed } from '../functions.ts';
 import { summarize } from '../stats.ts';
 import type { ResultRow } from '../types.ts';
 
@@ -26,6 +26,8 @@ export async function coldStart(ctx: PlatformContext, fixture: Fixture, backend:
     if (r.cold) cold++;
     if (r.functionMs !== undefined) inits.push(r.functionMs);
   }
+  ctx.progress.update('deleting the functions');
+  await deleteFunctions(ctx.platform, names);
   const notes = [];
   if (poolNotReady) notes.push(`${poolNotReady} invocation(s) started before the pool had refilled`);
   if (cold < count) notes.push(`${count - cold} response(s) did not say X-Stratus-Cold-Start: true`);
