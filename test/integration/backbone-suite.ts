@@ -351,6 +351,23 @@ export function backboneSuite(backend: string): void {
       assert.match(logs.stdout, /about to fail/);
     });
 
+    test('cuts the logs of a function that floods its output at 256 KB with a marker', LONG, async () => {
+      await deploy('py-flood', 'py-flood');
+      const res = await platform.invoke('py-flood', { kb: 2048 });
+      assert.equal(res.status, 200, res.text);
+      let record: any;
+      for (let i = 0; i < 100 && !record; i++) {
+        const r = await fetch(`${platform.gatewayUrl}/api/v1/invocations/${res.requestId}`);
+        if (r.status === 200) record = await r.json();
+        else await new Promise((r2) => setTimeout(r2, 200));
+      }
+      assert.ok(record, 'the invocation record arrived');
+      assert.equal(record.logsTruncated, true);
+      assert.ok(Buffer.byteLength(record.logs) <= LIMITS.logBytes + 4096, String(Buffer.byteLength(record.logs)));
+      const next = await platform.invoke('py-echo', { after: 'flood' });
+      assert.equal(next.status, 200, next.text);
+    });
+
     test('follows new invocations live with `stratus logs --follow` (the bin script, as npx runs it)', LONG, async () => {
       const child = spawn(process.execPath, [path.join(REPO_ROOT, 'cli/bin/stratus.js'), 'logs', 'py-raise-logs', '--follow', '--limit', '1'], {
         cwd: REPO_ROOT,
