@@ -19,6 +19,7 @@ export class JetStreamPump {
   private running: Promise<void> | undefined;
   private closed = false;
   private backoffMs = 0;
+  private connected = false;
   private readonly encoder = new TextEncoder();
   readonly stats: PumpStats = { published: 0, duplicates: 0, failures: 0 };
 
@@ -37,6 +38,20 @@ export class JetStreamPump {
   attach(nc: NatsConnection): void {
     this.nc = nc;
     this.js = nc.jetstream();
+    this.connected = true;
+    // while disconnected, publish nothing: the client would queue the publishes in its reconnect
+    // buffer, time them out here, and send stale copies on reconnect (duplicates after the window)
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (nc !== this.nc) break;
+        if (s.type === 'disconnect') this.connected = false;
+        else if (s.type === 'reconnect') {
+          this.connected = true;
+          this.backoffMs = 0;
+          this.kick();
+        }
+      }
+    })().catch(() => undefined);
     if (!this.running) this.running = this.loop();
     this.kick();
   }
@@ -64,7 +79,7 @@ export class JetStreamPump {
 
   private async loop(): Promise<void> {
     while (!this.closed) {
-      if (this.outbox.length === 0 || !this.js || this.nc?.isClosed()) {
+      if (this.outbox.length === 0 || !this.js || !this.connected || this.nc?.isClosed()) {
         await new Promise<void>((resolve) => {
           this.wakeUp = resolve;
           // a periodic look even without a kick, in case a reconnect happened silently
