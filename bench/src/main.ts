@@ -245,7 +245,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
         if (!warm) { await deleteFunctions(platform, [fnName]); continue; }
         if (has(opts, 'warm') || !metrics) ctx.rows.push(warm);
         if (metrics && has(opts, 'memory')) {
-          const mem = await step(`memory ${fixture.id} ${backend}`, () => containerMemory(pctx, fixture, backend, fnName),
+          const mem = await step(`memory ${fixture.id} ${backend}`, () => containerMemory(pctx, fixture, backend, fnName, opts.quick ? 1 : 2),
             (m) => `idle ${(m.idleBytes / 2 ** 20).toFixed(1)} MiB, busy ${(m.busyBytes / 2 ** 20).toFixed(1)} MiB`);
           if (mem) ctx.memory.push(mem);
         }

@@ -44,10 +44,10 @@ const HELP = `Usage: npm run bench -- [options]
   --runtimes LIST         python3.11,nodejs20.x (default: both)
   --functions LIST        fixture ids: noop-py, noop-node, cpu-py, tmp-node (default: all of the runtimes)
   --duration SEC          seconds per throughput point (default 10, quick 2)
-  --concurrency LIST      throughput concurrency levels (default 1,8,32)
-  --cold N                fresh functions per function and backend for the cold start (default 10, quick 3)
+  --concurrency LIST      throughput concurrency levels (default 1,8,32; quick 32)
+  --cold N                fresh functions per function and backend for the cold start (default 10, quick 2)
   --warm N                sequential warm calls (default 500, quick 100)
-  --baseline N            docker run --rm samples per function and backend (default 10, quick 3)
+  --baseline N            docker run --rm samples per function and backend (default 10, quick 2)
   --burst-functions N     functions in the burst (default 20)
   --burst-requests N      concurrent first invocations in the burst (default 200)
   --mixed-duration SEC    the mixed load (default 60, quick 10)
@@ -113,7 +113,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
   for (const r of runtimes) {
     if (!(ALL_RUNTIMES as readonly string[]).includes(r)) throw new Error(`--runtimes: unknown runtime ${JSON.stringify(r)} (known: ${ALL_RUNTIMES.join(', ')})`);
   }
-  const concurrency = (list(values.concurrency) ?? ['1', '8', '32']).map((c) => {
+  const concurrency = (list(values.concurrency) ?? (quick ? ['32'] : ['1', '8', '32'])).map((c) => {
     const n = Number(c);
     if (!Number.isInteger(n) || n < 1) throw new Error(`--concurrency: ${JSON.stringify(c)} is not a positive integer`);
     return n;
@@ -128,9 +128,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     durationSec,
     warmupSec: quick ? 0.5 : 1,
     concurrency,
-    coldCount: Math.floor(positive('cold', values.cold, quick ? 3 : 10)),
+    coldCount: Math.floor(positive('cold', values.cold, quick ? 2 : 10)),
     warmCount: Math.floor(positive('warm', values.warm, quick ? 100 : 500)),
-    baselineCount: Math.floor(positive('baseline', values.baseline, quick ? 3 : 10)),
+    baselineCount: Math.floor(positive('baseline', values.baseline, quick ? 2 : 10)),
     burstFunctions: Math.floor(positive('burst-functions', values['burst-functions'], quick ? 10 : 20)),
     burstRequests: Math.floor(positive('burst-requests', values['burst-requests'], quick ? 50 : 200)),
     mixedDurationSec: positive('mixed-duration', values['mixed-duration'], quick ? 10 : 60),

@@ -19,6 +19,7 @@ export interface ResultRow {
   errors: number;            // non-2xx responses, connection errors and timeouts
   coldStarts?: number;       // responses that said X-Stratus-Cold-Start: true
   overheadP50?: number;      // end to end minus X-Stratus-Duration-Ms, p50
+  breakdownP50?: Record<string, number>; // cold starts: p50 of the stored invocation records' timings (ms)
   note?: string;
 }
 
