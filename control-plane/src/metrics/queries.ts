@@ -33,11 +33,22 @@ const COUNT_METRICS: Record<string, SQL> = {
 const PERCENTILES: Record<string, number> = { p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99, p999: 0.999, max: 1 };
 export const SERIES_METRICS = [...Object.keys(COUNT_METRICS), ...Object.keys(PERCENTILES)];
 
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3600_000, d: DAY_MS };
+
+/** An RFC 3339 time, unix seconds, or relative to now like "-1h", "-15m", "-7d" ("now" too). */
+function parseTime(field: string, raw: string, now: number): Date {
+  const rel = /^-(\d+(?:\.\d+)?)(s|m|h|d)$/.exec(raw.trim());
+  if (rel) return new Date(now - Number(rel[1]) * UNIT_MS[rel[2]]);
+  if (raw.trim() === 'now') return new Date(now);
+  if (/^\d{9,11}(\.\d+)?$/.test(raw.trim())) return new Date(Number(raw) * 1000);
+  const d = new Date(raw);
+  if (Number.isNaN(d.getTime())) throw invalidArgument(field, `not a time (RFC 3339, unix seconds, or relative like -1h): ${JSON.stringify(raw)}`);
+  return d;
+}
+
 export function parseWindow(fromRaw: string, toRaw: string, now = Date.now(), defaultMs = 3600_000): { from: Date; to: Date } {
-  const to = toRaw ? new Date(toRaw) : new Date(now);
-  if (Number.isNaN(to.getTime())) throw invalidArgument('to', `not an RFC 3339 time: ${JSON.stringify(toRaw)}`);
-  const from = fromRaw ? new Date(fromRaw) : new Date(to.getTime() - defaultMs);
-  if (Number.isNaN(from.getTime())) throw invalidArgument('from', `not an RFC 3339 time: ${JSON.stringify(fromRaw)}`);
+  const to = toRaw ? parseTime('to', toRaw, now) : new Date(now);
+  const from = fromRaw ? parseTime('from', fromRaw, now) : new Date(to.getTime() - defaultMs);
   if (from.getTime() >= to.getTime()) throw invalidArgument('from', 'must be before to');
   return { from, to };
 }
