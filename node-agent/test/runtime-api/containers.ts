@@ -54,7 +54,7 @@ export interface Harness {
   api: string;
   network: string;
   label: string;
-  start(runtime: Runtime, opts?: { ociRuntime?: 'runc' | 'runsc'; memoryMb?: number }): Promise<TestContainer>;
+  start(runtime: Runtime, opts?: { ociRuntime?: 'runc' | 'runsc'; memoryMb?: number; cpus?: number }): Promise<TestContainer>;
   /** Runtimes that can run here (Node needs an image or a node binary of that major). */
   supports(runtime: Runtime): Promise<boolean>;
   close(): Promise<void>;
@@ -102,6 +102,7 @@ export async function startHarness(label: string): Promise<Harness> {
         '-e', 'PYTHONUNBUFFERED=1', '-e', 'TZ=:UTC',
         '-v', `${taskDir}:/var/task:ro`,
       ];
+      if (opts.cpus) args.push('--cpus', String(opts.cpus));
       // The runtime folder is always mounted over /var/runtime: the code under test, whatever the image holds.
       args.push('-v', `${process.env.STRATUS_TEST_RUNTIME_DIR ?? runtimeSourceDir(runtime)}:/var/runtime:ro`);
       if (image) {

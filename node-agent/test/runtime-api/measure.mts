@@ -3,6 +3,7 @@
 // init  = specialize answer -> first /next (the bootstrap imports the no-op handler), median over containers;
 // warm  = session.invoke() -> outcome for a no-op, median/p99 over `calls` sequential calls in one container;
 // floor = one keep-alive HTTP round trip container -> plain Node server on the same gateway, same load.
+// MEASURE_CPUS=0.072 runs the containers with that CPU limit (what 128 MB gets, as on Lambda).
 // MEASURE_LOGS=1 prints TRACE lines of an instrumented bootstrap (STRATUS_TEST_RUNTIME_DIR) per container.
 import http from 'node:http';
 import { startHarness, functionConfig, arnOf, runscAvailable, docker } from './containers.ts';
@@ -44,7 +45,7 @@ try {
       const inits: number[] = [];
       let warm: number[] = [];
       for (let i = 0; i < containers; i++) {
-        const c = await h.start(rt, { ociRuntime: oci });
+        const c = await h.start(rt, { ociRuntime: oci, cpus: process.env.MEASURE_CPUS ? Number(process.env.MEASURE_CPUS) : undefined });
         await c.session.waitUntilPrewarmed();
         await c.writeCode(code[rt]);
         if (process.env.MEASURE_LOGS) console.log('TRACE specialize-epoch', (performance.timeOrigin + performance.now()).toFixed(2));
