@@ -19,14 +19,29 @@ const ROOT = path.resolve(DASHBOARD_DIR, '..');
 const BUILD_DIR = path.join(DASHBOARD_DIR, 'build');
 const STAMP = path.join(BUILD_DIR, '.stratus-build.json');
 
+/** The workspace files the build bundles: @stratus/common's index and what it re-exports, plus the
+ * modules the page imports directly; @stratus/proto's sources and the contract. */
+function commonSources() {
+  const dir = path.join(ROOT, 'common', 'src');
+  const files = new Set(['index.ts', 'validation.ts', 'limits.ts', 'errors.ts']);
+  try {
+    const index = readFileSync(path.join(dir, 'index.ts'), 'utf8');
+    for (const m of index.matchAll(/from\s+['"]\.\/([^'"]+)['"]/g)) files.add(m[1].endsWith('.ts') ? m[1] : `${m[1]}.ts`);
+  } catch {
+    /* no common package: nothing to watch */
+  }
+  return [...files].map((f) => path.join(dir, f));
+}
+
 const SOURCES = [
   path.join(DASHBOARD_DIR, 'src'),
   path.join(DASHBOARD_DIR, 'static'),
   path.join(DASHBOARD_DIR, 'svelte.config.js'),
   path.join(DASHBOARD_DIR, 'vite.config.ts'),
   path.join(DASHBOARD_DIR, 'package.json'),
-  path.join(ROOT, 'common', 'src'),
+  ...commonSources(),
   path.join(ROOT, 'proto', 'src'),
+  path.join(ROOT, 'proto', 'stratus'),
 ];
 
 function newestMtime(p) {
