@@ -26,6 +26,7 @@ import { startBenchPlatform, type BenchPlatform } from './platform.ts';
 import { Progress } from './progress.ts';
 import { buildTables, machineLine, toMarkdown, toText } from './report/tables.ts';
 import { renderSvg } from './report/svg.ts';
+import { writeDocs } from './report/docs.ts';
 import { burst } from './scenarios/burst.ts';
 import { coldStart } from './scenarios/cold.ts';
 import { containerMemory } from './scenarios/memory.ts';
@@ -211,6 +212,7 @@ export async function main(argv: string[]): Promise<number> {
     failures: ctx.failures,
   };
   writeResults(result, opts.outDir);
+  if (opts.writeDocs) process.stderr.write(`updated ${path.relative(process.cwd(), writeDocs(result, repoRoot))} and docs/benchmarks.svg\n`);
   const tables = buildTables(result);
   process.stdout.write(`\n${toText(tables)}\n\nmachine: ${machineLine(result)}\n`);
   if (ctx.failures.length) process.stdout.write(`\nfailures:\n${ctx.failures.map((f) => `  - ${f}`).join('\n')}\n`);

@@ -31,8 +31,8 @@ export interface BenchOptions {
   metricsCompare: boolean;
   priceGbS: number;
   outDir: string;
-  keepPlatform: boolean;
   verbose: boolean;
+  writeDocs: boolean;
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -55,7 +55,7 @@ const HELP = `Usage: npm run bench -- [options]
   --no-metrics-compare    skip the second platform with STRATUS_METRICS=false
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})
   --out DIR               where results go (default bench/results)
-  --keep-platform         leave the benchmark platform running at the end (debugging)
+  --write-docs            also update docs/benchmarks.md (generated part) and docs/benchmarks.svg
   --verbose               show the platform's logs
 `;
 
@@ -93,7 +93,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
       'no-metrics-compare': { type: 'boolean', default: false },
       'price-gb-s': { type: 'string' },
       out: { type: 'string' },
-      'keep-platform': { type: 'boolean', default: false },
+      'write-docs': { type: 'boolean', default: false },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -138,7 +138,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     metricsCompare: !values['no-metrics-compare'] && !quick,
     priceGbS: positive('price-gb-s', values['price-gb-s'], LAMBDA_PRICE_GB_S),
     outDir: path.resolve(repoRoot, values.out ?? 'bench/results'),
-    keepPlatform: values['keep-platform'] ?? false,
+    writeDocs: values['write-docs'] ?? false,
     verbose: values.verbose ?? false,
   };
 }
