@@ -18,7 +18,10 @@ async function main() {
   let url: string | undefined;
   let drop = async () => {};
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-g-scale-'));
-  if (!usePglite) {
+  const urlArg = process.argv.indexOf('--url');
+  const reuse = urlArg > 0 ? process.argv[urlArg + 1] : undefined;
+  if (reuse) url = reuse;
+  else if (!usePglite) {
     const { default: postgres } = await import('postgres');
     const name = `stratus_g_scale_${randomBytes(3).toString('hex')}`;
     const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => undefined });
@@ -40,12 +43,12 @@ async function main() {
       for (let i = 0; i < 300; i++) h.recordMs(2 + ((i * 7919 + k * 31) % 97) * (i % 50 === 0 ? 20 : 1) * 0.5);
       return h.encode();
     });
-    const now = Date.now();
+    const now = reuse ? Number(process.argv[process.argv.indexOf('--now') + 1]) || Date.now() : Date.now();
     // half the rows at 60 s over 7 days, half at 10 s over 24 h; 50 functions x 2 agents x 1 backend...
     const combos = Math.max(1, Math.round(target / 2 / 10080));
     const combos10 = Math.max(1, Math.round(target / 2 / 8640));
     const t0 = performance.now();
-    for (const [res, buckets, n] of [[60, 10080, combos], [10, 8640, combos10]] as const) {
+    for (const [res, buckets, n] of reuse ? [] : ([[60, 10080, combos], [10, 8640, combos10]] as const)) {
       for (let c = 0; c < n; c++) {
         const fn = `fn-${Math.floor(c / 2)}`;
         const agent = `agent-${c % 2}`;
@@ -82,7 +85,7 @@ async function main() {
     await timeIt('24 h series, p99, one function (60 s step, 2,880 histograms merged)', () => getSeries(db, { metric: 'p99', function: 'fn-3', from, to, stepSec: 60 }, now));
     await timeIt('24 h series, invocations, all functions (default step)', () => getSeries(db, { metric: 'invocations', from, to }, now));
     await timeIt('24 h series, p99, one function and agent, 10 s step (8,640 histograms)', () => getSeries(db, { metric: 'p99', function: 'fn-3', agent: 'agent-1', from, to, stepSec: 10 }, now));
-    await timeIt('1 h summary by function (10 s roll-ups, all functions)', () => getSummary(db, { from: new Date(now - 3600_000).toISOString(), to, groupBy: 'function' }, now));
+    await timeIt('1 h summary by function (60 s roll-ups, all functions)', () => getSummary(db, { from: new Date(now - 3600_000).toISOString(), to, groupBy: 'function' }, now));
     await timeIt('24 h summary, one function', () => getSummary(db, { from, to, groupBy: 'agent', function: 'fn-3' }, now));
   } finally {
     await opened.close();
