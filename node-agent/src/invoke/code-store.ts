@@ -2,6 +2,7 @@
 // <dataDir>/code/<sha>/ (content-addressed, so never invalidated), then linked into a container's
 // /var/task folder at specialisation.
 import { randomUUID } from 'node:crypto';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { StratusError } from '@stratus/common';
@@ -17,6 +18,7 @@ export interface CodeStore {
 export class CachedCodeStore implements CodeStore {
   private readonly inFlight = new Map<string, Promise<string>>();
   private readonly known = new Set<string>();
+  private readonly manifests = new Map<string, Manifest>();
 
   constructor(private readonly dataDir: string, private readonly fetchArchive: (sha: string) => Promise<Buffer>) {}
 
@@ -34,11 +36,31 @@ export class CachedCodeStore implements CodeStore {
 
   async install(codeSha256: string, taskDir: string): Promise<void> {
     const dir = await this.ensure(codeSha256);
-    await linkTree(dir, taskDir);
+    let manifest = this.manifests.get(codeSha256);
+    if (!manifest) {
+      manifest = await readManifest(dir);
+      this.manifests.set(codeSha256, manifest);
+    }
+    if (manifest.files.length + manifest.dirs.length > SYNC_INSTALL_MAX_ENTRIES) {
+      await linkTree(dir, taskDir);
+      return;
+    }
+    // On the cold path: a few link() calls done at once beat queueing behind libuv's thread pool,
+    // which a busy agent shares with every other file operation.
+    for (const d of manifest.dirs) fsSync.mkdirSync(path.join(taskDir, d), { recursive: true, mode: 0o755 });
+    for (const f of manifest.files) {
+      try {
+        fsSync.linkSync(path.join(dir, f), path.join(taskDir, f));
+      } catch {
+        fsSync.copyFileSync(path.join(dir, f), path.join(taskDir, f));
+      }
+    }
+    for (const [link, target] of manifest.links) fsSync.symlinkSync(target, path.join(taskDir, link));
   }
 
   private async load(sha: string, dir: string): Promise<string> {
     if (await exists(path.join(dir, '.complete'))) {
+      this.manifests.set(sha, await readManifest(dir));
       this.known.add(sha);
       return dir;
     }
@@ -55,6 +77,7 @@ export class CachedCodeStore implements CodeStore {
     } finally {
       await fs.rm(tmp, { recursive: true, force: true });
     }
+    this.manifests.set(sha, await readManifest(dir));
     this.known.add(sha);
     return dir;
   }
@@ -79,6 +102,27 @@ export async function linkTree(from: string, to: string): Promise<void> {
       await fs.copyFile(src, dst);
     }
   }));
+}
+
+interface Manifest { dirs: string[]; files: string[]; links: [string, string][] }
+const SYNC_INSTALL_MAX_ENTRIES = 256;
+
+/** The relative paths of an unpacked code folder (dirs parents first), read once per archive. */
+async function readManifest(root: string, rel = '', out: Manifest = { dirs: [], files: [], links: [] }): Promise<Manifest> {
+  const entries = await fs.readdir(path.join(root, rel), { withFileTypes: true });
+  for (const e of entries) {
+    const p = rel ? `${rel}/${e.name}` : e.name;
+    if (!rel && e.name === '.complete') continue;
+    if (e.isDirectory()) {
+      out.dirs.push(p);
+      await readManifest(root, p, out);
+    } else if (e.isSymbolicLink()) {
+      out.links.push([p, await fs.readlink(path.join(root, p))]);
+    } else {
+      out.files.push(p);
+    }
+  }
+  return out;
 }
 
 async function exists(p: string): Promise<boolean> {

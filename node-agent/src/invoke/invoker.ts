@@ -101,12 +101,16 @@ export class Invoker {
 
     const startedAt = new Date();
     const received = performance.now();
-    let lease: Lease;
     try {
-      lease = await this.deps.pool.acquire(fn);
+      // The lease always goes back (reused, or removed when the body marked it destroyed).
+      return await this.deps.pool.withLease(fn, (lease) => this.runOn(lease, fn, requestId, payload, base, startedAt));
     } catch (err) {
       return this.acquireFailed(err, base, fn, requestId, startedAt, received, payload.length);
     }
+  }
+
+  /** Steps 3 and 4 on a leased container. */
+  private async runOn(lease: Lease, fn: FunctionSpec, requestId: string, payload: Buffer, base: InvokeResponseInput, startedAt: Date): Promise<InvokeResult> {
     const c = lease.container;
     const t0 = performance.now();
     let outcome: InvocationOutcome | undefined;
@@ -137,7 +141,6 @@ export class Invoker {
     // Logs must be claimed before the container can serve another invocation.
     // (A dead or killed container's output ends, which resolves its logs at once.)
     const logs = c.logs?.take(requestId, this.deps.logGraceMs ?? 250) ?? Promise.resolve({ text: '', truncated: false });
-    this.deps.pool.release(lease, durationMs);
 
     const response: InvokeResponseInput = {
       ...base,

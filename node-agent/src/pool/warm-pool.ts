@@ -236,7 +236,7 @@ export class WarmPool {
               const startT0 = performance.now();
               let c: PooledContainer;
               try {
-                c = await this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true);
+                c = await this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name);
               } catch (err) {
                 this.addInFlight(key, -1);
                 throw err;
@@ -327,11 +327,14 @@ export class WarmPool {
 
   /** Turns a pre-warmed container into one of `fn`: limits, code, then the bootstrap loads the handler. */
   private async specialize(c: PooledContainer, fn: FunctionSpec): Promise<{ initMs: number }> {
+    const t0 = performance.now();
     if (c.memoryMb !== fn.memoryMb) {
       await c.backend.updateLimits(c.id, fn.memoryMb);
       c.memoryMb = fn.memoryMb;
     }
+    const t1 = performance.now();
     await this.deps.codeStore.install(fn.codeSha256, path.join(c.folder, 'task'));
+    const t2 = performance.now();
     c.fn = fn;
     const config: SpecializeConfig = {
       functionName: fn.name,
@@ -346,12 +349,14 @@ export class WarmPool {
     const exitPromise = c.session!.specialize(config);
     const result = await withTimeout(exitPromise, Math.max(10_000, fn.timeoutSec * 1000), () => new Error(`the runtime did not finish loading the handler within ${Math.max(10, fn.timeoutSec)} s`));
     void c.backend.stats(c.id).then((s) => { if (s) c.cpuBaselineNs = s.cpuNs; });
+    const t3 = performance.now();
+    this.log.debug({ container: c.id.slice(0, 12), function: fn.name, limitsMs: t1 - t0, codeMs: t2 - t1, answerToNextMs: t3 - t2, initMs: result.initMs }, 'specialised');
     this.deps.onContainerEvent?.('specialized', c);
     return result;
   }
 
   /** Creates and starts a generic container and waits until its bootstrap asks to be specialised. */
-  private async startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean): Promise<PooledContainer> {
+  private async startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean, functionName?: string): Promise<PooledContainer> {
     const name = `stratus-${sanitize(this.config.agentId)}-${randomUUID().slice(0, 12)}`;
     const folder = path.join(this.config.dataDir, 'containers', sanitize(this.config.agentId), name);
     const pending = new PooledContainer('', name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
@@ -380,7 +385,8 @@ export class WarmPool {
           PYTHONUNBUFFERED: '1',
           TZ: ':UTC',
         },
-        labels: { [LABELS.agent]: this.config.agentId, [LABELS.managed]: this.config.containerLabel },
+        // Labels cannot change after creation: a stem cell carries no function label (GetStatus does).
+        labels: { [LABELS.agent]: this.config.agentId, [LABELS.managed]: this.config.containerLabel, ...(functionName ? { [LABELS.function]: functionName } : {}) },
       });
       this.containers.delete(name);
       const c = new PooledContainer(id, name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
@@ -555,7 +561,7 @@ export class WarmPool {
           return pre;
         }
         this.backgroundStarts++;
-        return this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true).finally(() => { this.backgroundStarts--; });
+        return this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name).finally(() => { this.backgroundStarts--; });
       })
       .then(async (c) => {
         try {

@@ -18,7 +18,7 @@ const backends = (process.argv[2] ?? 'docker,gvisor').split(',');
 const coldCount = Number(process.argv[3] ?? 15);
 const warmCount = Number(process.argv[4] ?? 300);
 const logger = createLogger('latency');
-logger.level = 'warn';
+logger.level = process.env.LAT_LOG ?? 'warn';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const q = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
 const CODE = {
