@@ -103,6 +103,17 @@ describe('invoke path over the fake backend', () => {
     await h.until(() => Boolean(dockerStemCell())); // refilled in the background
   });
 
+  it('backs off pre-warming a runtime whose containers fail to start', async () => {
+    const h = makeHarness({ prewarmPerRuntime: 1 });
+    h.docker.failCreate = new Error('image is broken');
+    h.gvisor.availability = { ok: false, reason: 'off' };
+    h.pool.start();
+
+    await sleep(300);
+
+    assert.equal(h.docker.calls.create, 1);
+  });
+
   it('reuses a warm container for the second invocation', async () => {
     const h = makeHarness();
     let n = 0;

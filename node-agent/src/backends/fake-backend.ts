@@ -35,8 +35,12 @@ export class FakeBackend implements IsolationBackend {
     return `fake/${runtime}`;
   }
 
+  /** Test knob: create() fails with this error. */
+  failCreate?: Error;
+
   async create(spec: ContainerSpec): Promise<string> {
     this.calls.create++;
+    if (this.failCreate) throw this.failCreate;
     const id = `${this.name}-${++this.seq}`.padEnd(16, '0');
     let exit!: (e: ContainerExit) => void;
     const exited = new Promise<ContainerExit>((resolve) => { exit = resolve; });

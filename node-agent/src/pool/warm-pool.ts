@@ -102,6 +102,8 @@ export class PooledContainer {
 
 /** After a failed warm-up (code unreachable, handler broken) the function is not warmed again for this long. */
 const WARM_RETRY_MS = 5_000;
+/** After a failed pre-warm start, that runtime and backend are not pre-warmed again for this long. */
+const PREWARM_RETRY_MS = 5_000;
 
 export const functionKey = (fn: { name: string; version: number }): string => `${fn.name}@${fn.version}`;
 
@@ -127,6 +129,7 @@ export class WarmPool {
   private backgroundStarts = 0;
   private readonly warming = new Set<string>(); // function keys being warmed ahead of demand
   private readonly warmFailedAt = new Map<string, number>();
+  private readonly prewarmFailedAt = new Map<string, number>(); // runtime|backend -> last failed start
   private maintainScheduled = false;
   private maintainTimer?: NodeJS.Timeout;
   private closed = false;
@@ -518,6 +521,8 @@ export class WarmPool {
       functions,
     });
     for (const t of prewarmDeficit(targets, this.views())) {
+      const failedAt = this.prewarmFailedAt.get(`${t.runtime}|${t.backend}`);
+      if (failedAt !== undefined && Date.now() - failedAt < PREWARM_RETRY_MS) continue; // a broken runtime or backend is not hammered
       for (let i = 0; i < t.count; i++) {
         if (this.backgroundStarts >= this.config.maxParallelStarts) return;
         if (this.memoryUsedMb() + t.memoryMb > this.config.memoryBudgetMb) return; // pre-warming never evicts
@@ -529,8 +534,15 @@ export class WarmPool {
   private backgroundStart(backend: IsolationBackend, runtime: Runtime, memoryMb: number): Promise<PooledContainer | undefined> {
     this.backgroundStarts++;
     return this.startContainer(backend, runtime, memoryMb, false)
+      .then((c) => {
+        this.prewarmFailedAt.delete(`${runtime}|${backend.name}`);
+        return c;
+      })
       .catch((err) => {
-        this.log.warn({ err: (err as Error).message, runtime, backend: backend.name }, 'pre-warming a container failed');
+        if (!this.closed) {
+          this.prewarmFailedAt.set(`${runtime}|${backend.name}`, Date.now());
+          this.log.warn({ err: (err as Error).message, runtime, backend: backend.name }, `pre-warming a container failed; retrying in ${PREWARM_RETRY_MS / 1000} s`);
+        }
         return undefined;
       })
       .finally(() => {
