@@ -162,6 +162,16 @@ for (const oci of OCI) {
       }
     });
 
+    test('loads a Python handler module named like a module the runtime preloaded', { skip }, async () => {
+      const { c, name, init } = await fn('python3.11', { 'uuid.py': 'def handler(event, context):\n    return "own uuid module"\n' }, 'uuid.handler');
+      try {
+        await init;
+        assert.equal((await invoke(c, name, {})).payload.toString(), '"own uuid module"');
+      } finally {
+        await c.remove();
+      }
+    });
+
     test('reports Python init errors: missing module, missing handler, syntax error, exception at import', { skip }, async () => {
       const [missing, noHandler, syntax, raising] = await Promise.all([
         initError('python3.11', { 'other.py': 'x = 1\n' }, 'app.handler'),

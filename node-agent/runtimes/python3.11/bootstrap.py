@@ -222,6 +222,15 @@ def _init_error(err):
         os._exit(1)
 
 
+def _forget_shadowed(top):
+    """A function module named like a module this runtime preloaded (uuid.py, ...) must still load,
+    as it would in a fresh interpreter with /var/task first on sys.path."""
+    if top in sys.modules and (os.path.isfile(os.path.join(TASK_ROOT, top + ".py"))
+                               or os.path.isdir(os.path.join(TASK_ROOT, top))):
+        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
+            del sys.modules[name]
+
+
 def _load_handler(handler):
     try:
         modname, fname = handler.rsplit(".", 1)
@@ -231,6 +240,7 @@ def _load_handler(handler):
         if modname.split(".")[0] in sys.builtin_module_names:
             return _init_error(_error("Runtime.BuiltInModuleConflict",
                                       "Cannot use built-in module %s as a handler module" % modname))
+        _forget_shadowed(modname.replace("/", ".").split(".")[0])
         module = importlib.import_module(modname.replace("/", "."))
     except ImportError as e:
         return _init_error(_error("Runtime.ImportModuleError", "Unable to import module '%s': %s" % (modname, e)))
