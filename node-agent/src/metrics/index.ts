@@ -153,14 +153,23 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
   return {
     metricsPort,
     recordInvocation(record: InvocationEvent): void {
-      prom.invocation(record);
+      try {
+        prom.invocation(record);
+      } catch (err) {
+        // a malformed record must never break the invocation that produced it
+        logger.debug({ err }, 'prometheus update failed');
+      }
       if (!publish) return;
       const bytes = 700 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
       outbox.push({ subject: invocationSubject, msgId: record.id, payload: record, bytes });
       pump.kick();
     },
     recordThrottle(fn: string, backend: string): void {
-      prom.throttle(fn, backend);
+      try {
+        prom.throttle(fn, backend);
+      } catch (err) {
+        logger.debug({ err }, 'prometheus update failed');
+      }
       if (!publish) return;
       const key = `${fn}\u0000${backend}`;
       const entry = throttleCounts.get(key);

@@ -55,10 +55,10 @@ export class AgentPrometheus {
     const fn = this.functions.label(r.function || 'unknown');
     const backend = r.backend || 'unknown';
     this.invocations.inc({ function: fn, backend, status: this.statuses.label(r.status || 'unknown'), start: r.coldStart ? 'cold' : 'warm' });
-    this.duration.observe({ function: fn, backend }, (r.durationMs || 0) / 1000);
+    this.duration.observe({ function: fn, backend }, finite(r.durationMs) / 1000);
     if (r.coldStart) {
       this.coldStarts.inc({ function: fn, backend });
-      this.coldStartDuration.observe({ backend, runtime: r.runtime || 'unknown' }, ((r.startMs || 0) + (r.initMs || 0)) / 1000);
+      this.coldStartDuration.observe({ backend, runtime: r.runtime || 'unknown' }, (finite(r.startMs) + finite(r.initMs)) / 1000);
     }
   }
 
@@ -88,4 +88,8 @@ export class AgentPrometheus {
     this.hostMemUsed.set(g.hostMemoryUsedMb * 1024 * 1024);
     this.hostMemTotal.set(g.hostMemoryTotalMb * 1024 * 1024);
   }
+}
+
+function finite(n: number | undefined): number {
+  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
 }
