@@ -207,9 +207,12 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
     const server = createServer();
     server.addService(proto.InvocationService.service, makeInvocationHandlers(invoker, logger));
     let port = 0;
+    // With port 0 the advertised port is the one the server got (the host part is kept).
     const address = () => {
       const adv = config.agentAdvertiseAddress;
-      return !adv || adv.endsWith(':0') ? `${config.host}:${port}` : adv;
+      if (!adv) return `${config.host}:${port}`;
+      if (config.agentPort === 0 || adv.endsWith(':0')) return `${adv.slice(0, adv.lastIndexOf(':'))}:${port}`;
+      return adv;
     };
     const status = async (): Promise<NodeStatusInput> => {
       const h = hostSample();
