@@ -44,7 +44,7 @@ export class LogHistogram {
 
   /** Records a duration in milliseconds. */
   recordMs(ms: number, count = 1): void {
-    const us = Math.max(1, Math.round(ms * 1000));
+    const us = Number.isFinite(ms) ? Math.max(1, Math.round(ms * 1000)) : 1;
     this.counts[indexOf(us)] += count;
     this.total += count;
     if (us < this.min) this.min = us;
