@@ -79,3 +79,46 @@ test('benchmark results as a list of rows with a backend field are read too; jun
   assert.equal(parseBench(null), null);
   assert.equal(parseBench({ nothing: 1 }), null);
 });
+
+test("the bench tool's own results (stratus.bench/v1) give cold, warm, throughput, memory and cost per backend", () => {
+  const lat = (p50: number, p99: number) => ({ n: 10, p50, p95: p99, p99, max: p99, mean: p50 });
+  const parsed = parseBench({
+    schema: 'stratus.bench/v1',
+    startedAt: '2026-01-01T00:00:00Z',
+    finishedAt: '2026-01-01T00:05:00Z',
+    options: { quick: true },
+    rows: [
+      { scenario: 'cold', target: 'stratus', backend: 'docker', runtime: 'nodejs20.x', fn: 'node', metrics: 'on', concurrency: 1, latency: lat(300, 400), rps: 0, requests: 5, errors: 0 },
+      { scenario: 'cold', target: 'stratus', backend: 'docker', runtime: 'python3.11', fn: 'py', metrics: 'on', concurrency: 1, latency: lat(350, 500), rps: 0, requests: 5, errors: 0 },
+      { scenario: 'warm', target: 'stratus', backend: 'docker', runtime: 'python3.11', fn: 'py', metrics: 'off', concurrency: 1, latency: lat(2.5, 6), rps: 300, requests: 100, errors: 0 },
+      { scenario: 'warm', target: 'stratus', backend: 'docker', runtime: 'python3.11', fn: 'py', metrics: 'on', concurrency: 1, latency: lat(2.6, 7), rps: 290, requests: 100, errors: 0 },
+      { scenario: 'throughput', target: 'stratus', backend: 'docker', runtime: 'python3.11', fn: 'py', metrics: 'on', concurrency: 16, latency: lat(10, 30), rps: 1500, requests: 9000, errors: 0 },
+      { scenario: 'cold', target: 'stratus', backend: 'gvisor', runtime: 'python3.11', fn: 'py', metrics: 'on', concurrency: 1, latency: lat(800, 1200), rps: 0, requests: 5, errors: 0 },
+      { scenario: 'baseline', target: 'docker-run', backend: 'docker', runtime: 'python3.11', fn: 'py', metrics: '-', concurrency: 1, latency: lat(600, 700), rps: 0, requests: 5, errors: 0 },
+    ],
+    memory: [
+      { backend: 'docker', fn: 'py', containerId: 'a', cgroupPath: '', idleBytes: 10 * 1048576, busyBytes: 12 * 1048576, limitBytes: 0 },
+      { backend: 'gvisor', fn: 'py', containerId: 'b', cgroupPath: '', idleBytes: 40 * 1048576, busyBytes: 45 * 1048576, limitBytes: 0 },
+    ],
+    cost: [{ backend: 'docker', target: 'stratus', fn: 'py', memoryMb: 128, overheadMb: 10, billedMs: 3, gbSecondsPerMillion: 375, usdPerMillion: 0.006, usdPerMillionWithRequests: 0.206 }],
+    ratios: [],
+    targets: [],
+    leakedContainers: 0,
+    failures: [],
+  });
+  assert.ok(parsed);
+  assert.equal(parsed.quick, true);
+  assert.equal(parsed.at, '2026-01-01T00:05:00Z');
+  const [docker, gvisor] = parsed.backends;
+  assert.equal(docker.backend, 'docker');
+  assert.deepEqual(docker.coldStartMs, { p50: 350, p99: 500 }, 'the Python row is the reference');
+  assert.deepEqual(docker.warmLatencyMs, { p50: 2.6, p99: 7 }, 'metrics on');
+  assert.equal(docker.throughputRps, 1500);
+  assert.equal(docker.memoryPerContainerMb, 10);
+  assert.equal(docker.costPerMillion, 0.206);
+  assert.equal(gvisor.backend, 'gvisor');
+  assert.equal(gvisor.coldStartMs.p50, 800);
+  assert.equal(gvisor.warmLatencyMs.p50, null);
+  assert.equal(gvisor.memoryPerContainerMb, 40);
+  assert.equal(gvisor.costPerMillion, null);
+});

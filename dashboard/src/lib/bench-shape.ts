@@ -74,8 +74,61 @@ function deepPick(o: Obj, patterns: RegExp[], avoid?: RegExp, depth = 0): unknow
   return undefined;
 }
 
+interface V1Row {
+  scenario: string;
+  target: string;
+  backend: string;
+  runtime?: string;
+  metrics?: string;
+  concurrency?: number;
+  latency?: { p50?: number; p99?: number };
+  rps?: number;
+}
+
+/** The bench tool's own format (schema "stratus.bench/v1", bench/src/types.ts). */
+function parseV1(root: Obj): BenchSummary {
+  const rows = (Array.isArray(root.rows) ? root.rows : []).filter(isObj) as unknown as V1Row[];
+  const memory = (Array.isArray(root.memory) ? root.memory : []).filter(isObj) as { backend?: string; idleBytes?: number; busyBytes?: number }[];
+  const cost = (Array.isArray(root.cost) ? root.cost : []).filter(isObj) as { backend?: string; target?: string; usdPerMillion?: number; usdPerMillionWithRequests?: number }[];
+  const backends = [...new Set(rows.filter((r) => r.target === 'stratus' && r.backend && r.backend !== '-').map((r) => r.backend))];
+  for (const m of memory) if (m.backend && !backends.includes(m.backend)) backends.push(m.backend);
+  // one representative row: Python first (the reference function), lowest concurrency, metrics on
+  const pickRow = (scenario: string, backend: string): V1Row | undefined =>
+    rows
+      .filter((r) => r.scenario === scenario && r.target === 'stratus' && r.backend === backend)
+      .sort(
+        (a, b) =>
+          Number(b.runtime === 'python3.11') - Number(a.runtime === 'python3.11') ||
+          (a.concurrency ?? 1) - (b.concurrency ?? 1) ||
+          Number(b.metrics !== 'off') - Number(a.metrics !== 'off'),
+      )[0];
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  return {
+    at: String(root.finishedAt ?? root.startedAt ?? ''),
+    quick: isObj(root.options) && typeof root.options.quick === 'boolean' ? root.options.quick : null,
+    backends: backends
+      .map((backend) => {
+        const cold = pickRow('cold', backend);
+        const warm = pickRow('warm', backend);
+        const thr = rows.filter((r) => r.scenario === 'throughput' && r.target === 'stratus' && r.backend === backend).map((r) => r.rps ?? 0);
+        const mem = mean(memory.filter((m) => m.backend === backend && typeof m.idleBytes === 'number').map((m) => (m.idleBytes as number) / 1024 / 1024));
+        const c = cost.find((x) => x.backend === backend && (x.target ?? 'stratus') === 'stratus');
+        return {
+          backend,
+          coldStartMs: { p50: num(cold?.latency?.p50), p99: num(cold?.latency?.p99) },
+          warmLatencyMs: { p50: num(warm?.latency?.p50), p99: num(warm?.latency?.p99) },
+          throughputRps: thr.length ? Math.max(...thr) : null,
+          memoryPerContainerMb: mem,
+          costPerMillion: num(c?.usdPerMillionWithRequests) ?? num(c?.usdPerMillion),
+        };
+      })
+      .sort((a, b) => (a.backend === 'docker' ? -1 : b.backend === 'docker' ? 1 : a.backend.localeCompare(b.backend))),
+  };
+}
+
 export function parseBench(json: unknown): BenchSummary | null {
   if (!isObj(json) && !Array.isArray(json)) return null;
+  if (isObj(json) && json.schema === 'stratus.bench/v1') return parseV1(json);
   const root = json as Obj;
   const backends = findBackendObjects(json);
   if (!backends.size) return null;

@@ -242,6 +242,10 @@ test('the overview charts move as invocations happen', { skip }, async () => {
   assert.ok(Number(after.total.replace(/,/g, '')) >= 8, `total ${after.total}`);
   await page.locator('[data-testid="containers"]').waitFor();
   await shot('overview');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForTimeout(800);
+  await shot('overview-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
   await page.locator('[data-testid="window-1h"]').click();
   await page.waitForTimeout(1500);
   await shot('overview-1h');
