@@ -76,3 +76,12 @@ test('the headline summary weighs rates over the seconds given', () => {
   assert.equal(s.p99, 80);
   assert.deepEqual(summarize([]).rate, 0);
 });
+
+test('invocations a source left out still count in the second they arrived', () => {
+  const s = new LiveStats({ nowSec: 0 });
+  s.add(ev({ durationMs: 5 }));
+  s.addDropped(99);
+  const [b] = s.flush(1);
+  assert.equal(b.count, 100);
+  assert.equal(b.p50, 5);
+});

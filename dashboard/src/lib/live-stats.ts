@@ -147,6 +147,12 @@ export class LiveStats {
     if (isError(ev.status)) m.e++;
   }
 
+  /** Invocations a source left out (counted, without their details). */
+  addDropped(n: number): void {
+    this.current.count += n;
+    this.current.seen += n;
+  }
+
   /** Closes every whole second up to `nowSec` (exclusive) and returns the closed ones. */
   flush(nowSec: number = Math.floor(Date.now() / 1000)): SecondStats[] {
     const closed: SecondStats[] = [];

@@ -6,7 +6,8 @@ import { connect, type NatsConnection, type Subscription } from 'nats';
 import { SUBJECTS, loadConfig, createLogger } from '@stratus/common';
 import { LiveStats, type GaugeSnapshot, type LiveInvocation, type LiveTick, type SecondStats } from '../live-stats.ts';
 import { RingBuffer } from '../ring.ts';
-import { platform } from './platform.ts';
+import { SseParser } from '../sse.ts';
+import { gatewayUrl, platform } from './platform.ts';
 
 const MAX_PER_TICK = 250;
 const LOG_CAP = 16 * 1024;
@@ -28,13 +29,48 @@ export class LiveHub {
   private log = createLogger('dashboard');
   connected = false;
 
-  constructor(private natsUrl: string) {}
+  /**
+   * source 'nats' (default): subscribe to the agents' subjects directly (every event counted).
+   * 'gateway': follow the gateway's live stream (GET /api/v1/live), for a dashboard that reaches
+   * the gateway but not NATS; invocations the gateway leaves out at high rates count as `dropped`.
+   */
+  constructor(private natsUrl: string, private source: 'nats' | 'gateway' = 'nats') {}
 
   async start(): Promise<void> {
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref?.();
     void this.seed();
-    void this.connectLoop();
+    if (this.source === 'gateway') void this.gatewayLoop();
+    else void this.connectLoop();
+  }
+
+  private abort = new AbortController();
+
+  private async gatewayLoop(): Promise<void> {
+    const decoder = new TextDecoder();
+    while (!this.closed) {
+      try {
+        const res = await fetch(`${gatewayUrl()}/api/v1/live?logs=1`, { signal: this.abort.signal, headers: { accept: 'text/event-stream' } });
+        if (!res.ok || !res.body) throw new Error(`live stream answered ${res.status}`);
+        this.connected = true;
+        const parser = new SseParser();
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          for (const ev of parser.push(decoder.decode(chunk, { stream: true }))) {
+            if (ev.event !== 'batch') continue;
+            const batch = JSON.parse(ev.data) as { invocations?: unknown[]; gauges?: GaugeSnapshot[]; dropped?: number };
+            for (const inv of batch.invocations ?? []) this.onInvocationObject(inv);
+            for (const g of batch.gauges ?? []) if (g && typeof g.agentId === 'string') this.gauges.set(g.agentId, g);
+            if (batch.dropped) this.stats.addDropped(batch.dropped);
+          }
+        }
+        throw new Error('live stream ended');
+      } catch (err) {
+        this.connected = false;
+        if (this.closed) return;
+        this.log.warn({ err: (err as Error).message }, 'gateway live stream unavailable, retrying');
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    }
   }
 
   private async connectLoop(): Promise<void> {
@@ -84,14 +120,16 @@ export class LiveHub {
       : parsed && typeof parsed === 'object' && Array.isArray((parsed as { invocations?: unknown }).invocations)
         ? (parsed as { invocations: unknown[] }).invocations
         : [parsed];
-    for (const raw of list) {
-      if (!raw || typeof raw !== 'object') continue;
-      const ev = toLive(raw as Partial<LiveInvocation>);
-      this.stats.add(ev);
-      this.recent.push(ev);
-      if (this.pending.length < MAX_PER_TICK) this.pending.push(ev);
-      else this.dropped++;
-    }
+    for (const raw of list) this.onInvocationObject(raw);
+  }
+
+  private onInvocationObject(raw: unknown): void {
+    if (!raw || typeof raw !== 'object') return;
+    const ev = toLive(raw as Partial<LiveInvocation>);
+    this.stats.add(ev);
+    this.recent.push(ev);
+    if (this.pending.length < MAX_PER_TICK) this.pending.push(ev);
+    else this.dropped++;
   }
 
   private onGauge(data: Uint8Array): void {
@@ -150,6 +188,7 @@ export class LiveHub {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.abort.abort();
     if (this.timer) clearInterval(this.timer);
     await this.nc?.drain().catch(() => undefined);
   }
@@ -186,7 +225,8 @@ const g = globalThis as unknown as { __stratusLiveHub?: LiveHub };
 /** The process-wide hub, started on first use. */
 export function liveHub(): LiveHub {
   if (!g.__stratusLiveHub) {
-    g.__stratusLiveHub = new LiveHub(loadConfig().natsUrl);
+    const source = process.env.STRATUS_LIVE_SOURCE === 'gateway' ? 'gateway' : 'nats';
+    g.__stratusLiveHub = new LiveHub(loadConfig().natsUrl, source);
     void g.__stratusLiveHub.start();
   }
   return g.__stratusLiveHub;
