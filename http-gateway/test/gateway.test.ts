@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
 import { proto, type FunctionSpec, type InvokeRequest, type InvokeResponseInput, type NodeStatus, type WatchEvent } from '@stratus/proto';
 import { createServer, bindServer, shutdownServer, loadConfig, StratusError, toGrpcError, unary, createLogger, LIMITS } from '@stratus/common';
+import { freePort } from '@stratus/common/testing/nats-server.ts';
 import { startGateway, type Gateway } from '../src/server';
 
 const logger = createLogger('gateway-test');
@@ -18,6 +19,7 @@ let control: grpc.Server;
 let agent: grpc.Server;
 let gateway: Gateway;
 let agentPort = 0;
+let deadPort = 0;
 const created: unknown[] = [];
 
 function agentNode(): NodeStatus {
@@ -42,6 +44,7 @@ function answer(req: InvokeRequest): InvokeResponseInput {
 }
 
 before(async () => {
+  deadPort = await freePort();
   agent = createServer();
   agent.addService(proto.InvocationService.service, {
     InvokeStream: (call: grpc.ServerDuplexStream<InvokeRequest, InvokeResponseInput>) => {
@@ -55,7 +58,9 @@ before(async () => {
   control = createServer();
   control.addService(proto.NodeService.service, {
     Watch: (call: grpc.ServerWritableStream<unknown, WatchEvent>) => {
-      call.write({ snapshot: { functions: [spec], nodes: [agentNode()] } } as WatchEvent);
+      // A second agent that refuses connections (it died): the gateway must route around it.
+      const dead = { ...agentNode(), id: 'agent-0-dead', address: `127.0.0.1:${deadPort}` };
+      call.write({ snapshot: { functions: [spec], nodes: [dead, agentNode()] } } as WatchEvent);
     },
     ListNodes: unary(async () => ({ nodes: [agentNode()] })),
   } as never);
@@ -93,6 +98,14 @@ test('invokes a function and answers its result with the X-Stratus headers', asy
   assert.equal(res.headers.get('x-stratus-duration-ms'), '1.50');
   assert.equal(res.headers.get('x-stratus-backend'), 'docker');
   assert.equal(res.headers.get('x-stratus-agent'), 'agent-1');
+});
+
+test('routes around an agent that refuses connections without failing the call', async () => {
+  const results = await Promise.all(Array.from({ length: 6 }, (_, i) => post('/function/echo', JSON.stringify({ i }))));
+  for (const res of results) {
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-stratus-agent'), 'agent-1');
+  }
 });
 
 test('treats an empty body as an empty event and accepts any content type', async () => {

@@ -50,6 +50,12 @@ export function clusterSuite(backend: string): void {
       await victim.kill('SIGKILL');
       const orphans = await platform.containers(victim.id);
       assert.ok(orphans.length > 0, 'containers outlive a SIGKILLed agent');
+      // The gateway routes around the dead agent before the control plane notices it is gone.
+      const meanwhile = await Promise.all(Array.from({ length: 4 }, () => platform.invoke('victim-fn', { seconds: 0 })));
+      for (const r of meanwhile) {
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.agent, platform.agents[0].id);
+      }
 
       await victim.restart();
       await platform.waitForAgents([victim.id], 300_000, { startedAfter: killedAt });

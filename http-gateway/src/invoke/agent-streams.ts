@@ -11,6 +11,9 @@ type InvokeStreamCall = grpc.ClientDuplexStream<
   InvokeResponse
 >;
 
+/** Status of a synthetic answer when the agent could not be reached at all: the request was never sent. */
+export const UNREACHABLE = 'unreachable';
+
 interface Pending {
   resolve: (res: InvokeResponse) => void;
   deadline: number;
@@ -52,22 +55,31 @@ class AgentConnection {
       this.pending.delete(res.requestId);
       p.resolve(res);
     });
-    let failure = 'stream ended';
-    stream.on('error', (err: grpc.ServiceError) => {
-      failure = err.details || err.message;
-    });
-    stream.on('close', () => {
+    // 'error' comes without 'close' when the stream never connected; 'end' when the agent ends it.
+    // Either way the stream is done: pending invocations on it fail and the next one opens a new stream.
+    let done = false;
+    const finish = (reason: string, status: string) => {
+      if (done) return;
+      done = true;
       if (this.stream === stream) this.stream = undefined;
       if (this.pending.size > 0) {
-        this.logger.warn({ agent: this.id, address: this.address, pending: this.pending.size, reason: failure }, 'invoke stream to agent closed');
-        this.failAll(`agent ${this.id} at ${this.address} is unreachable: ${failure}`);
+        this.logger.warn({ agent: this.id, address: this.address, pending: this.pending.size, reason }, 'invoke stream to agent closed');
+        this.failAll(`agent ${this.id} at ${this.address} is unreachable: ${reason}`, status);
       }
+    };
+    stream.on('error', (err: grpc.ServiceError) => {
+      const reason = err.details || err.message;
+      // No connection at all: nothing reached the agent, so the caller may safely try another one.
+      const neverConnected = err.code === grpc.status.UNAVAILABLE && /No connection established|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(reason);
+      finish(reason, neverConnected ? UNREACHABLE : 'unavailable');
     });
+    stream.on('end', () => finish('the agent ended the stream', 'unavailable'));
+    stream.on('close', () => finish('stream closed', 'unavailable'));
     return stream;
   }
 
-  failAll(message: string): void {
-    for (const [id, p] of this.pending) p.resolve(syntheticResponse(id, 'unavailable', message, this.id));
+  failAll(message: string, status = 'unavailable'): void {
+    for (const [id, p] of this.pending) p.resolve(syntheticResponse(id, status, message, this.id));
     this.pending.clear();
   }
 

@@ -5,7 +5,7 @@ import type { InvokeResponse } from '@stratus/proto';
 import type { Logger } from '@stratus/common';
 import type { ClusterView } from '../placement/cluster-view';
 import { chooseAgent, type PlacementFunction } from '../placement/choose-agent';
-import { AgentStreams, syntheticResponse } from './agent-streams';
+import { AgentStreams, UNREACHABLE, syntheticResponse } from './agent-streams';
 
 export interface InvokeResult {
   response: InvokeResponse;
@@ -15,6 +15,8 @@ export interface InvokeResult {
 
 /** How long a gateway remembers that an agent served a function warm (the pool view may lag a heartbeat). */
 const RECENT_WARM_MS = 30_000;
+/** How long an agent that refused connections is left out of placement (the control plane notices later). */
+const UNREACHABLE_HOLD_MS = 5_000;
 
 export class Invoker {
   readonly streams: AgentStreams;
@@ -22,6 +24,7 @@ export class Invoker {
   private readonly inflightByAgentFn = new Map<string, Map<string, number>>();
   private readonly recentWarm = new Map<string, Map<string, { version: number; at: number }>>();
   private tie = 0;
+  private readonly unreachableUntil = new Map<string, number>();
 
   constructor(private readonly view: ClusterView, private readonly opts: { logger: Logger; queueTimeoutMs: number }) {
     this.streams = new AgentStreams(opts.logger);
@@ -35,7 +38,32 @@ export class Invoker {
     return this.view.functions.get(name)?.backend ?? '';
   }
 
+  /**
+   * Runs one invocation: 1. choose an agent (chooseAgent over the cached view, leaving out agents
+   * that just refused connections); 2. send it on that agent's InvokeStream; 3. if the agent could
+   * not be reached at all (nothing was sent), hold it out briefly and try the next choice once.
+   */
   async invoke(name: string, version: number, payload: Buffer, requestId: string): Promise<InvokeResult> {
+    const first = await this.invokeOnce(name, version, payload, requestId);
+    if (first.response.status !== UNREACHABLE) return first;
+    this.unreachableUntil.set(first.response.agentId, Date.now() + UNREACHABLE_HOLD_MS);
+    const second = await this.invokeOnce(name, version, payload, requestId);
+    if (second.response.status === UNREACHABLE) {
+      this.unreachableUntil.set(second.response.agentId, Date.now() + UNREACHABLE_HOLD_MS);
+      second.response.status = 'unavailable';
+    }
+    return second;
+  }
+
+  private usable(agentId: string, now: number): boolean {
+    const until = this.unreachableUntil.get(agentId);
+    if (until === undefined) return true;
+    if (until > now) return false;
+    this.unreachableUntil.delete(agentId);
+    return true;
+  }
+
+  private async invokeOnce(name: string, version: number, payload: Buffer, requestId: string): Promise<InvokeResult> {
     const spec = this.view.functions.get(name);
     let fn: PlacementFunction | undefined;
     if (spec) {
@@ -45,9 +73,10 @@ export class Invoker {
     const warm = this.recentWarm.get(name);
     const wantVersion = fn?.version ?? 0;
     const now = Date.now();
+    const nodes = this.unreachableUntil.size === 0 ? this.view.nodes.values() : [...this.view.nodes.values()].filter((n) => this.usable(n.id, now));
     const choice = chooseAgent({
       fn,
-      nodes: this.view.nodes.values(),
+      nodes,
       inflight: (id) => this.inflightByAgent.get(id) ?? 0,
       inflightFor: byFn,
       recentlyWarm: warm ? (id) => { const w = warm.get(id); return !!w && w.version === wantVersion && now - w.at < RECENT_WARM_MS; } : undefined,
@@ -57,7 +86,7 @@ export class Invoker {
     if (!choice) {
       const message = this.view.nodes.size === 0
         ? 'no agent is registered with the control plane'
-        : fn ? `no agent offers backend "${fn.backend}"` : 'no agent has an available backend';
+        : fn ? `no reachable agent offers backend "${fn.backend}"` : 'no reachable agent has an available backend';
       return { response: syntheticResponse(requestId, 'unavailable', message), backend };
     }
     const agent = choice.node;
