@@ -25,8 +25,11 @@ let stopping = false;
 const stop = async () => {
   if (stopping) return;
   stopping = true;
+  console.log('stopping: dashboard');
   await dash.close();
+  console.log('stopping: platform');
   await platform.stop();
+  console.log('stopped');
   process.exit(0);
 };
 process.on('SIGINT', () => void stop());

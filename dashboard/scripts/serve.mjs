@@ -153,11 +153,16 @@ export async function startDashboard({ port, host, log = console.log, env = {} }
   return {
     port: actual,
     url,
-    close: () =>
-      new Promise((resolve) => {
+    close: async () => {
+      // the live hub (NATS subscription or the gateway's stream) lives in the built server code
+      const hub = globalThis.__stratusLiveHub;
+      delete globalThis.__stratusLiveHub;
+      await Promise.race([hub?.close?.(), new Promise((r) => setTimeout(r, 3000))]);
+      await new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      });
+    },
   };
 }
 
