@@ -74,12 +74,12 @@ export class ClusterView {
     const call = this.opts.client.Watch({ subscriber: this.opts.subscriber });
     this.call = call;
     call.on('data', (event: WatchEvent) => this.apply(event));
-    call.on('error', (err: grpc.ServiceError) => {
-      if (this.closed) return;
-      this.lastError = err.details || err.message;
-    });
-    // 'close' follows both 'end' and 'error'.
-    call.on('close', () => {
+    // A stream that never connected reports 'error' without 'close'; one the server ends reports
+    // 'end' then 'close'. Whichever comes first schedules the reconnect, once.
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
       if (this.call !== call) return;
       this.call = undefined;
       this.connected = false;
@@ -88,7 +88,13 @@ export class ClusterView {
       this.timer = setTimeout(() => this.connect(), this.backoffMs);
       this.timer.unref?.();
       this.backoffMs = Math.min(this.backoffMs * 2, this.maxBackoffMs);
+    };
+    call.on('error', (err: grpc.ServiceError) => {
+      if (!this.closed) this.lastError = err.details || err.message;
+      finish();
     });
+    call.on('end', finish);
+    call.on('close', finish);
   }
 
   /** Applies one Watch event to the local copy. Public for tests. */
