@@ -25,13 +25,14 @@ export class Invoker {
   private readonly recentWarm = new Map<string, Map<string, { version: number; at: number }>>();
   private tie = 0;
   private readonly unreachableUntil = new Map<string, number>();
+  private readonly inflightOf = (agentId: string): number => this.inflightByAgent.get(agentId) ?? 0;
 
   constructor(private readonly view: ClusterView, private readonly opts: { logger: Logger; queueTimeoutMs: number }) {
     this.streams = new AgentStreams(opts.logger);
   }
 
   inflight(agentId: string): number {
-    return this.inflightByAgent.get(agentId) ?? 0;
+    return this.inflightOf(agentId);
   }
 
   backendOf(name: string): string {
@@ -77,7 +78,7 @@ export class Invoker {
     const choice = chooseAgent({
       fn,
       nodes,
-      inflight: (id) => this.inflightByAgent.get(id) ?? 0,
+      inflight: this.inflightOf,
       inflightFor: byFn,
       recentlyWarm: warm ? (id) => { const w = warm.get(id); return !!w && w.version === wantVersion && now - w.at < RECENT_WARM_MS; } : undefined,
       tieBreak: this.tie++,

@@ -70,6 +70,11 @@ function sendResponse(reply: FastifyReply, res: InvokeResponse, backend: string)
   return reply.send(errorBody(new StratusError(code, res.errorMessage || res.status)));
 }
 
+function fail(reply: FastifyReply, requestId: string, backend: string, err: StratusError, status: number): FastifyReply {
+  setHeaders(reply, requestId, undefined, backend);
+  return reply.code(status).type('application/json').send(errorBody(err));
+}
+
 export function registerInvokeRoutes(app: FastifyInstance, deps: { invoker: Invoker; logger: Logger }): void {
   const { invoker } = deps;
   app.register(async (scope) => {
@@ -86,17 +91,13 @@ export function registerInvokeRoutes(app: FastifyInstance, deps: { invoker: Invo
       const requestId = randomUUID();
       const { name } = req.params;
       let version = 0;
-      const fail = (err: StratusError, status: number) => {
-        setHeaders(reply, requestId, undefined, invoker.backendOf(name));
-        return reply.code(status).type('application/json').send(errorBody(err));
-      };
       if (!LIMITS.namePattern.test(name)) {
-        return fail(new StratusError('INVALID_ARGUMENT', `name: "${name.slice(0, 80)}" is not a valid function name (${LIMITS.namePattern})`, { field: 'name' }), 400);
+        return fail(reply, requestId, invoker.backendOf(name), new StratusError('INVALID_ARGUMENT', `name: "${name.slice(0, 80)}" is not a valid function name (${LIMITS.namePattern})`, { field: 'name' }), 400);
       }
       if (req.params.version !== undefined) {
         version = Number(req.params.version);
         if (!Number.isInteger(version) || version < 1) {
-          return fail(new StratusError('INVALID_ARGUMENT', `version: "${req.params.version.slice(0, 20)}" is not a version number`, { field: 'version' }), 400);
+          return fail(reply, requestId, invoker.backendOf(name), new StratusError('INVALID_ARGUMENT', `version: "${req.params.version.slice(0, 20)}" is not a version number`, { field: 'version' }), 400);
         }
       }
       let payload = req.body;
@@ -105,7 +106,7 @@ export function registerInvokeRoutes(app: FastifyInstance, deps: { invoker: Invo
         try {
           JSON.parse(payload as unknown as string);
         } catch (err) {
-          return fail(new StratusError('INVALID_JSON', `body is not valid JSON: ${(err as Error).message}`), 400);
+          return fail(reply, requestId, invoker.backendOf(name), new StratusError('INVALID_JSON', `body is not valid JSON: ${(err as Error).message}`), 400);
         }
       }
       const { response, backend } = await invoker.invoke(name, version, payload, requestId);
