@@ -116,6 +116,7 @@ export class DockerBackend implements IsolationBackend {
   async start(id: string): Promise<{ ip: string }> {
     const container = this.docker.getContainer(id);
     await container.start();
+    await this.allowCpuBurst(id);
     const info = await container.inspect();
     const nets = info.NetworkSettings?.Networks ?? {};
     const ip = Object.values(nets).map((n) => n.IPAddress).find(Boolean);
@@ -158,7 +159,23 @@ export class DockerBackend implements IsolationBackend {
     }
     const period = Number((await fs.readFile(`${cpu}/cpu.cfs_period_us`, 'utf8')).trim()) || 100_000;
     const quota = Math.round((nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) / 1e9) * period);
+    await fs.writeFile(`${cpu}/cpu.cfs_burst_us`, '0').catch(() => undefined); // burst may not exceed the new quota
     await fs.writeFile(`${cpu}/cpu.cfs_quota_us`, String(quota));
+    await this.allowCpuBurst(id);
+  }
+
+  /**
+   * Lets a container carry unused CPU quota into the next period, up to one quota (the kernel's
+   * bound): the long-run share stays in proportion to memory, but a mostly idle small function is
+   * not throttled in the middle of a short invocation. Best effort (kernels before 5.14 lack it; the
+   * engine does not set it).
+   */
+  private async allowCpuBurst(id: string): Promise<void> {
+    const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
+    try {
+      const quota = (await fs.readFile(`${cpu}/cpu.cfs_quota_us`, 'utf8')).trim();
+      if (Number(quota) > 0) await fs.writeFile(`${cpu}/cpu.cfs_burst_us`, quota);
+    } catch { /* no burst support, or the container is gone */ }
   }
 
   /** The engine's way (kept for the measurement in docs/pool.md and as a fallback). */
