@@ -8,6 +8,7 @@
 //   npm test -- --test-name-pattern="warm"   (any --test-* flag goes to node's test runner)
 //   npm test -- --skip-setup --skip-typecheck --list
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import path from 'node:path';
 import pc from 'picocolors';
@@ -52,6 +53,22 @@ async function testContainers(): Promise<LeftContainer[]> {
     .map(([id, name, managed, test]) => ({ id, name, label: test ? `stratus.test=${test}` : `stratus.managed=${managed}` }));
 }
 
+/**
+ * Test-labelled containers that appeared during the run and are still there. Labels that carry
+ * this run's id are ours at once; others may belong to another test run on the same engine, so
+ * they count only if still there after a grace period (a live run removes its own soon).
+ */
+async function leftContainers(before: Set<string>, runId: string): Promise<LeftContainer[]> {
+  const fresh = async () => (await testContainers()).filter((c) => !before.has(c.id));
+  let left = await fresh();
+  const deadline = Date.now() + 60_000;
+  while (left.some((c) => !c.label.includes(runId)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 3000));
+    left = await fresh();
+  }
+  return left;
+}
+
 function runNode(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -75,7 +92,12 @@ async function main(): Promise<number> {
   }
 
   let setup: SetupResult | undefined;
-  const env: NodeJS.ProcessEnv = { ...process.env, STRATUS_CONTAINER_LABEL: process.env.STRATUS_CONTAINER_LABEL ?? TEST_CONTAINER_LABEL };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    STRATUS_CONTAINER_LABEL: process.env.STRATUS_CONTAINER_LABEL ?? TEST_CONTAINER_LABEL,
+    // Test helpers may put this in their container labels so leftovers are attributed exactly.
+    STRATUS_TEST_RUN_ID: process.env.STRATUS_TEST_RUN_ID ?? `r${randomBytes(3).toString('hex')}`,
+  };
   try {
     if (!args.skipSetup) {
       console.log(pc.bold('Stratus tests: setting up'));
@@ -117,7 +139,7 @@ async function main(): Promise<number> {
       env,
     );
 
-    const left = (await testContainers()).filter((c) => !before.has(c.id));
+    const left = await leftContainers(before, env.STRATUS_TEST_RUN_ID!);
     if (left.length > 0) {
       // Not removed here: on a shared machine another test run may own them. A test that leaks
       // containers is the bug to fix; this makes it visible.
