@@ -4,7 +4,11 @@ import type { Fixture } from './fixtures.ts';
 import { request, sendJson, type TimedResponse } from './http-client.ts';
 import type { BenchPlatform } from './platform.ts';
 
-export const FUNCTION_MEMORY_MB = 128;
+/** memory_mb of every benchmark function (Lambda's smallest size by default; --memory changes it). */
+export let FUNCTION_MEMORY_MB = 128;
+export function setFunctionMemoryMb(mb: number): void {
+  FUNCTION_MEMORY_MB = mb;
+}
 /** The platform's default max_concurrency: a function scales out to at most this many containers. */
 export const FUNCTION_MAX_CONCURRENCY = 10;
 
@@ -23,7 +27,8 @@ export async function deployFunction(p: BenchPlatform, name: string, fixture: Fi
  */
 export async function deleteFunctions(p: BenchPlatform, names: string[], timeoutMs = 30_000): Promise<void> {
   for (const name of names) {
-    await request(`${p.gatewayUrl}/api/v1/functions/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch(() => undefined);
+    const r = await request(`${p.gatewayUrl}/api/v1/functions/${encodeURIComponent(name)}`, { method: 'DELETE' }).catch((err: Error) => ({ status: 0, body: err.message }));
+    if (r.status !== 200 && r.status !== 204 && r.status !== 404) throw new Error(`deleting ${name} answered ${r.status}: ${r.body.slice(0, 200)}`);
   }
   const set = new Set(names);
   const deadline = Date.now() + timeoutMs;

@@ -19,7 +19,8 @@ export function request(url: string, opts: { method?: string; body?: string; tim
     const req = http.request(url, {
       method: opts.method ?? 'POST',
       agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...opts.headers },
+      // No content-type without a body: a JSON content-type with an empty body is a 400 (INVALID_JSON).
+      headers: { ...(body ? { 'content-type': 'application/json' } : {}), 'content-length': Buffer.byteLength(body), ...opts.headers },
       timeout: opts.timeoutMs ?? 60_000,
     }, (res) => {
       const chunks: Buffer[] = [];

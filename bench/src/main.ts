@@ -18,7 +18,7 @@ import { costRows, ratios, targets } from './analysis.ts';
 import type { BenchContext, PlatformContext } from './context.ts';
 import { containersWithLabel, removeContainers, runtimeImages } from './docker.ts';
 import { selectFixtures, tempRoot, writeFixture, type Fixture } from './fixtures.ts';
-import { deleteFunctions, deployFunction } from './functions.ts';
+import { deleteFunctions, deployFunction, setFunctionMemoryMb } from './functions.ts';
 import { closeClient, request } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
@@ -72,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
     return 2;
   }
+  setFunctionMemoryMb(opts.memoryMb);
   const gvisorMissing = process.env.STRATUS_BENCH_GVISOR_UNAVAILABLE;
   if (gvisorMissing && opts.backends.includes('gvisor')) {
     process.stderr.write(`gVisor is not available here (${gvisorMissing}): benchmarking docker only\n`);
@@ -135,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
       for (const runtime of new Set(fixtures.map((f) => f.runtime))) {
         for (const backend of opts.backends) {
           const row = await step(`container start ${runtime} ${backend} (docker run /bin/true) ×${opts.baselineCount}`,
-            () => containerStart(images[runtime], runtime, opts.baselineCount, { image: images[runtime], backend, label: dockerRunLabel, memoryMb: 128, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
+            () => containerStart(images[runtime], runtime, opts.baselineCount, { image: images[runtime], backend, label: dockerRunLabel, memoryMb: opts.memoryMb, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
           if (row) ctx.rows.push(row);
         }
       }
@@ -143,7 +144,7 @@ export async function main(argv: string[]): Promise<number> {
         const dir = writeFixture(fixture, workDir);
         for (const backend of opts.backends) {
           const row = await step(`docker run --rm ${fixture.id} ${backend} ×${opts.baselineCount}`,
-            () => dockerRunBaseline(fixture, dir, opts.baselineCount, { image: images[fixture.runtime], backend, label: dockerRunLabel, memoryMb: 128, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
+            () => dockerRunBaseline(fixture, dir, opts.baselineCount, { image: images[fixture.runtime], backend, label: dockerRunLabel, memoryMb: opts.memoryMb, onSample: (i) => progress.update(`${i + 1}/${opts.baselineCount}`) }), latencyText);
           if (row) ctx.rows.push(row);
         }
       }
@@ -242,7 +243,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
         const fnName = `bench-${ctx.runId}-${metrics ? 'w' : 'off'}-${fixture.id}-${backend}`;
         const warm = await step(`warm ${fixture.id} ${backend}${metrics ? '' : ' (metrics off)'} ×${opts.warmCount}`, async () => {
           await deployFunction(platform, fnName, fixture, backend);
-          return warmLatency(pctx, fixture, backend, fnName, opts.warmCount);
+          return warmLatency(pctx, fixture, backend, fnName, opts.warmCount, opts.quick ? 5 : 15);
         }, latencyText);
         if (!warm) { await deleteFunctions(platform, [fnName]); continue; }
         if (has(opts, 'warm') || !metrics) ctx.rows.push(warm);

@@ -19,6 +19,21 @@ export function readBytes(dir: string, file: string): number {
   return Number(fs.readFileSync(path.join(dir, file), 'utf8').trim());
 }
 
+/** The cpu controller's folder of the same container (cgroup v1 mounts each controller apart). */
+export function cpuCgroupDir(memoryDir: string): string {
+  return memoryDir.replace('/sys/fs/cgroup/memory/', '/sys/fs/cgroup/cpu/');
+}
+
+/** cpu.stat: nr_periods, nr_throttled, throttled_time (ns). */
+export function cpuStat(cpuDir: string): { nr_periods: number; nr_throttled: number; throttled_time: number } {
+  const out = { nr_periods: 0, nr_throttled: 0, throttled_time: 0 };
+  for (const line of fs.readFileSync(path.join(cpuDir, 'cpu.stat'), 'utf8').split('\n')) {
+    const [k, v] = line.split(' ');
+    if (k in out) out[k as keyof typeof out] = Number(v);
+  }
+  return out;
+}
+
 export function usageBytes(dir: string): number {
   return readBytes(dir, 'memory.usage_in_bytes');
 }

@@ -33,12 +33,13 @@ export interface BenchOptions {
   outDir: string;
   verbose: boolean;
   writeDocs: boolean;
+  memoryMb: number;                  // memory_mb of the benchmark functions (and the docker run baseline)
 }
 
 const HELP = `Usage: npm run bench -- [options]
 
-  --quick                 a short run (under two minutes): fewer samples, 2 s points, no burst,
-                          no mixed load, no metrics-off platform
+  --quick                 a short run (under two minutes on a quiet machine): the no-op functions
+                          only, fewer samples, 2 s points, no burst, no mixed load, no metrics-off
   --scenarios LIST        comma list of ${ALL_SCENARIOS.join(', ')} (default: all)
   --backends LIST         docker,gvisor (default: both)
   --runtimes LIST         python3.11,nodejs20.x (default: both)
@@ -46,13 +47,15 @@ const HELP = `Usage: npm run bench -- [options]
   --duration SEC          seconds per throughput point (default 10, quick 2)
   --concurrency LIST      throughput concurrency levels (default 1,8,32; quick 32)
   --cold N                fresh functions per function and backend for the cold start (default 10, quick 2)
-  --warm N                sequential warm calls (default 500, quick 100)
+  --warm N                sequential warm calls (default 500, at most 15 s; quick 50, at most 5 s)
   --baseline N            docker run --rm samples per function and backend (default 10, quick 2)
   --burst-functions N     functions in the burst (default 20)
   --burst-requests N      concurrent first invocations in the burst (default 200)
   --mixed-duration SEC    the mixed load (default 60, quick 10)
   --mixed-concurrency N   (default 16)
   --no-metrics-compare    skip the second platform with STRATUS_METRICS=false
+  --memory MB             memory_mb of the benchmark functions (default 128; CPU is in proportion:
+                          one CPU at 1769 MB, so 128 MB gets 7% of a CPU, as on Lambda)
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})
   --out DIR               where results go (default bench/results)
   --write-docs            also update docs/benchmarks.md (generated part) and docs/benchmarks.svg
@@ -94,6 +97,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
       'price-gb-s': { type: 'string' },
       out: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
+      memory: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -124,12 +128,12 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     scenarios,
     backends,
     runtimes,
-    functions: list(values.functions),
+    functions: list(values.functions) ?? (quick ? ['noop-py', 'noop-node'] : undefined),
     durationSec,
     warmupSec: quick ? 0.5 : 1,
     concurrency,
     coldCount: Math.floor(positive('cold', values.cold, quick ? 2 : 10)),
-    warmCount: Math.floor(positive('warm', values.warm, quick ? 100 : 500)),
+    warmCount: Math.floor(positive('warm', values.warm, quick ? 50 : 500)),
     baselineCount: Math.floor(positive('baseline', values.baseline, quick ? 2 : 10)),
     burstFunctions: Math.floor(positive('burst-functions', values['burst-functions'], quick ? 10 : 20)),
     burstRequests: Math.floor(positive('burst-requests', values['burst-requests'], quick ? 50 : 200)),
@@ -139,6 +143,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     priceGbS: positive('price-gb-s', values['price-gb-s'], LAMBDA_PRICE_GB_S),
     outDir: path.resolve(repoRoot, values.out ?? 'bench/results'),
     writeDocs: values['write-docs'] ?? false,
+    memoryMb: Math.floor(positive('memory', values.memory, 128)),
     verbose: values.verbose ?? false,
   };
 }

@@ -31,6 +31,11 @@ export interface MemoryRow {
   idleBytes: number;
   busyBytes: number;        // highest sample during a sequential load on that container
   limitBytes: number;
+  cpuQuotaPct: number;       // cpu.cfs_quota_us / cpu.cfs_period_us, in % of one CPU (-1 = none)
+  busyInvocations: number;
+  throttledPeriods: number;  // CFS periods in which the container was throttled during the busy phase
+  periods: number;           // CFS periods with activity during the busy phase
+  throttledMs: number;       // time spent throttled during the busy phase
 }
 
 export interface CostRow {

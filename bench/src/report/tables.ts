@@ -17,12 +17,13 @@ export function buildTables(r: BenchResult): Table[] {
     header: ['scenario', 'target', 'backend', 'function', 'metrics', 'conc.', 'n', 'p50', 'p95', 'p99', 'max', 'req/s', 'errors', 'cold', 'note'],
     rows: rows.map((x) => [x.scenario, x.target, x.backend, x.fn, x.metrics, String(x.concurrency), String(x.requests),
       f(x.latency.p50), f(x.latency.p95), f(x.latency.p99), f(x.latency.max), x.rps ? f(x.rps, 1) : '-', String(x.errors),
-      x.coldStarts === undefined ? '-' : String(x.coldStarts), x.note ?? (x.overheadP50 !== undefined ? `platform overhead p50 ${f(x.overheadP50)} ms` : '')]),
+      x.coldStarts === undefined ? '-' : String(x.coldStarts), [x.overheadP50 !== undefined ? `platform overhead p50 ${f(x.overheadP50)} ms` : '', x.note ?? ''].filter(Boolean).join('; ')]),
   }];
   if (r.memory.length) tables.push({
-    title: 'Memory of one warm container (cgroup v1 memory.usage_in_bytes)',
-    header: ['backend', 'function', 'idle MiB', 'busy MiB', 'limit MiB', 'container'],
-    rows: r.memory.map((m) => [m.backend, m.fn, mib(m.idleBytes), mib(m.busyBytes), mib(m.limitBytes), m.containerId]),
+    title: 'One warm container: memory (cgroup v1 memory.usage_in_bytes) and CPU throttling during sequential calls (cpu.stat)',
+    header: ['backend', 'function', 'idle MiB', 'busy MiB', 'limit MiB', 'CPU quota', 'busy calls', 'throttled periods', 'throttled ms', 'container'],
+    rows: r.memory.map((m) => [m.backend, m.fn, mib(m.idleBytes), mib(m.busyBytes), mib(m.limitBytes),
+      m.cpuQuotaPct < 0 ? 'none' : `${m.cpuQuotaPct}%`, String(m.busyInvocations), `${m.throttledPeriods}/${m.periods}`, f(m.throttledMs, 1), m.containerId]),
   });
   if (r.cost.length) tables.push({
     title: `Cost per million invocations (GB-seconds at $${String(r.options.priceGbS)}/GB-s; requests at $0.20/M)`,
