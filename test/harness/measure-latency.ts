@@ -21,6 +21,19 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
+/** Waits until the agent's pool has settled: a pre-warmed container of each runtime measured, nothing starting. */
+async function poolSettled(platform: Platform, backend: string, runtime: string, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const { nodes } = await platform.call<any>('nodes', 'ListNodes', {});
+    const containers = nodes.flatMap((n: any) => n.containers);
+    const ready = containers.some((c: any) => c.state === 'prewarmed' && c.runtime === runtime && c.backend === backend);
+    const starting = containers.some((c: any) => c.state === 'starting' || c.state === 'specializing');
+    if (ready && !starting) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function measure(platform: Platform, backend: string, fixture: 'py-noop' | 'node-noop'): Promise<string[]> {
   const lines: string[] = [];
   const cold: number[] = [];
@@ -28,7 +41,7 @@ async function measure(platform: Platform, backend: string, fixture: 'py-noop' |
   for (let i = 0; i < COLD; i++) {
     const name = `${fixture}-cold-${i}`;
     await platform.call('functions', 'CreateFunction', { name, ...FIXTURES[fixture], files: fixtureFiles(fixture), backend });
-    await new Promise((r) => setTimeout(r, 1500)); // let the pool refill its pre-warmed container
+    await poolSettled(platform, backend, FIXTURES[fixture].runtime); // measure the pool path, not a pool still filling
     let res: Awaited<ReturnType<Platform['invoke']>> | undefined;
     cold.push(await timed(async () => { res = await platform.invoke(name); }));
     coldFlags.push(res!.coldStart);
