@@ -71,6 +71,7 @@ before(async () => {
       created.push(req);
       return { ...spec, name: req.name };
     }),
+    DeleteFunction: unary(async (req: { name: string }) => ({ name: req.name, versionsDeleted: 1 })),
     GetFunction: unary(async (req: { name: string }) => {
       if (req.name !== 'echo') throw new StratusError('FUNCTION_NOT_FOUND', `function ${req.name} not found`);
       return spec;
@@ -171,6 +172,9 @@ test('maps the admin REST API onto the control plane with catalog errors', async
   assert.equal(missing.status, 404);
   const badName = await fetch(`${gateway.url}/api/v1/functions/bad%20name`);
   assert.equal(badName.status, 400);
+  const deleted = await fetch(`${gateway.url}/api/v1/functions/echo`, { method: 'DELETE', headers: { 'content-type': 'application/json' } });
+  assert.equal(deleted.status, 200, 'an empty body with a JSON content type is no body');
+  assert.deepEqual(await deleted.json(), { name: 'echo', versionsDeleted: 1 });
 });
 
 test('reports health with each agent backend', async () => {

@@ -33,6 +33,18 @@ export function registerAdminRoutes(app: FastifyInstance, deps: { control: Contr
 
   app.register(async (scope) => {
     scope.setErrorHandler(errorHandler(deps.logger));
+    // JSON bodies, where an empty body is no body (DELETE or GET sent with a JSON content type by
+    // clients that always set it); malformed JSON is a 400 INVALID_JSON via the error handler.
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+      const text = (body as string).trim();
+      if (text === '') return done(null, undefined);
+      try {
+        done(null, JSON.parse(text));
+      } catch (err) {
+        done(err as Error, undefined);
+      }
+    });
     const opts = { bodyLimit: ADMIN_BODY_LIMIT };
 
     scope.post('/api/v1/functions', opts, async (req, reply) => {
