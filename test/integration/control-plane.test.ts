@@ -29,7 +29,7 @@ import { startControlPlane, type ControlPlane } from '../../control-plane/src/se
 import { InvocationStore } from '../../control-plane/src/store/invocations-repo';
 import { listServices } from '../harness/reflection';
 
-const PG_ADMIN_URL = process.env.STRATUS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const PG_ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL ?? process.env.STRATUS_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const logger = createLogger('control-plane-test');
 logger.level = process.env.STRATUS_LOG_LEVEL ?? 'warn';
 
