@@ -34,7 +34,9 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
   const batchMs = deps.batchMs ?? LIVE_BATCH_MS;
   const maxPerBatch = deps.maxPerBatch ?? LIVE_MAX_PER_BATCH;
   const open = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: Fastify waits for open connections before onClose hooks run, so an open
+  // live stream would keep the gateway from ever closing.
+  app.addHook('preClose', async () => {
     for (const end of [...open]) end();
     hub.close();
   });
