@@ -1,2 +1,0 @@
-// Loaded once while the container is pre-warmed, so the CommonJS loader is warm before the function loads.
-module.exports = {};
