@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { NodeStatus, PoolContainer } from '@stratus/proto';
-import { chooseAgent, type PlacementFunction } from '../src/placement/choose-agent';
+import { chooseAgent, type PlacementFunction } from '@stratus/common/placement.ts';
 
 const fn: PlacementFunction = { name: 'echo', version: 3, runtime: 'python3.11', backend: 'docker', memoryMb: 128 };
 

@@ -6,7 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { call, createClient, fromGrpcError, StratusError, type Logger } from '@stratus/common';
 import { proto, type InvocationServiceClient, type InvokeRequest, type InvokeResponse } from '@stratus/proto';
 import type { NodeRegistry } from '../nodes/node-registry';
-import { rankAgents } from '../placement/rank-agents';
+import { rankAgents } from '@stratus/common/placement.ts';
 import type { FunctionStore } from '../store/functions-repo';
 
 /** Room for queueing and a cold start on top of the function's own timeout. */

@@ -4,7 +4,7 @@
 import type { InvokeResponse } from '@stratus/proto';
 import type { Logger } from '@stratus/common';
 import type { ClusterView } from '../placement/cluster-view';
-import { chooseAgent, type PlacementFunction } from '../placement/choose-agent';
+import { chooseAgent, type PlacementFunction } from '@stratus/common/placement.ts';
 import { AgentStreams, UNREACHABLE, syntheticResponse } from './agent-streams';
 
 export interface InvokeResult {

@@ -1,6 +1,7 @@
 // Which agent runs an invocation: a pure function over the cluster view the control plane streams to
-// the gateway, plus what this gateway itself knows (requests it has in flight, agents it recently saw
-// serve a function warm). No I/O, so every rule is unit-tested without servers.
+// gateways, plus what a gateway itself knows (requests it has in flight, agents it recently saw serve a
+// function warm). Shared by the gateway and the control plane's forwarded Invoke, so there is one
+// policy. No I/O, so every rule is unit-tested without servers.
 import type { NodeStatus } from '@stratus/proto';
 
 /** What placement needs to know of a function (its latest version's spec, from the Watch stream). */
@@ -111,4 +112,20 @@ function pickLeastLoaded(nodes: NodeStatus[], input: PlacementInput, tie: number
   if (best.length === 1) return best[0];
   best.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return best[Math.abs(tie) % best.length];
+}
+
+/**
+ * Every agent that can run the function, best first, by repeated `chooseAgent` (the same tiers).
+ * For callers that fall back to the next agent when one cannot be reached (the control plane's
+ * forwarded Invoke).
+ */
+export function rankAgents(nodes: Iterable<NodeStatus>, fn: PlacementFunction): NodeStatus[] {
+  const remaining = [...nodes];
+  const ranked: NodeStatus[] = [];
+  for (;;) {
+    const choice = chooseAgent({ fn, nodes: remaining, inflight: () => 0, inflightFor: () => 0 });
+    if (!choice) return ranked;
+    ranked.push(choice.node);
+    remaining.splice(remaining.indexOf(choice.node), 1);
+  }
 }

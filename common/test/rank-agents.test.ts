@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NodeStatus, PoolContainer } from '@stratus/proto';
-import { rankAgents } from '../src/placement/rank-agents';
+import { rankAgents } from '../src/placement';
 
 const fn = { name: 'hello', version: 2, runtime: 'python3.11', backend: 'docker', memoryMb: 128 };
 
