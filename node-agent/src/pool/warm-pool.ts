@@ -32,7 +32,7 @@ export interface PoolConfig {
   tmpSizeMb: number;
   runtimes: Runtime[];           // runtimes to pre-warm (those with an image)
   startTimeoutMs: number;
-  maxParallelStarts: number;     // background starts at once (a cold path never waits for this)
+  maxParallelStarts: number;     // container starts at once, on demand and background together
 }
 
 export interface PoolDeps {
@@ -119,21 +119,34 @@ export interface Lease {
   destroy: boolean;
 }
 
-interface Waiter { wake: () => void }
+/** An invocation waiting for a container of its function version (FIFO per function). */
+interface Waiter {
+  fn: FunctionSpec;
+  key: string;
+  need: Need;
+  backend: IsolationBackend;
+  t0: number;
+  /** A container is being started or specialised on this waiter's behalf (it takes whichever comes first). */
+  starting: boolean;
+  done: boolean;
+  timer?: NodeJS.Timeout;
+  resolve: (lease: Lease) => void;
+  reject: (err: unknown) => void;
+}
 
 export class WarmPool {
   private readonly containers = new Map<string, PooledContainer>();
-  private readonly waiters = new Set<Waiter>();
-  private readonly inFlight = new Map<string, number>(); // function key -> specialising + busy
+  private readonly waiters: Waiter[] = []; // arrival order
+  private readonly inFlight = new Map<string, number>(); // function key -> busy (leased)
+  private readonly startingFor = new Map<string, number>(); // function key -> containers being started/specialised for its waiters
+  private starts = 0; // container starts in progress (on demand and background), bounded by maxParallelStarts
   readonly demand = new DemandTracker();
-  private backgroundStarts = 0;
   private readonly warming = new Set<string>(); // function keys being warmed ahead of demand
   private readonly warmFailedAt = new Map<string, number>();
   private readonly prewarmFailedAt = new Map<string, number>(); // runtime|backend -> last failed start
   private maintainScheduled = false;
   private maintainTimer?: NodeJS.Timeout;
   private closed = false;
-  private queued = 0;
   private readonly log: Logger;
 
   constructor(private readonly config: PoolConfig, private readonly deps: PoolDeps) {
@@ -148,7 +161,7 @@ export class WarmPool {
   }
 
   get queuedCount(): number {
-    return this.queued;
+    return this.waiters.length;
   }
 
   get runningCount(): number {
@@ -194,10 +207,12 @@ export class WarmPool {
   }
 
   /**
-   * 1. an idle warm container of this version; 2. at max concurrency: wait; 3. a pre-warmed container
-   * of the runtime and backend (and memory size), specialised now; 4. else make room in the memory
-   * budget (evicting idle ones, least recently used first) and start one; 5. when nothing fits,
-   * wait in the bounded queue until a container frees up, then THROTTLED with a retry-after.
+   * 1. an idle warm container of this version (most recently used); else the invocation waits in its
+   * function's FIFO queue and races: 2. the first container of its version released by another
+   * invocation (handed over directly), against 3. a container started for it (a pre-warmed one
+   * specialised, or a new one when the function is under max concurrency, a start slot is free and
+   * the memory budget fits after evicting idle containers least recently used first). Whatever loses
+   * the race stays warm for the next caller. 4. Past the queue timeout: THROTTLED with a retry-after.
    */
   async acquire(fn: FunctionSpec): Promise<Lease> {
     if (this.closed) throw new StratusError('UNAVAILABLE', 'the agent is shutting down');
@@ -206,68 +221,29 @@ export class WarmPool {
     const backend = this.deps.backends.get(fn.backend);
     if (!backend) throw new StratusError('BACKEND_UNAVAILABLE', `backend '${fn.backend}' is not offered by this agent`);
     const t0 = performance.now();
-    const deadline = Date.now() + this.config.queueTimeoutMs;
     this.demand.arrived(key);
-    let waited = false;
+    const pick = selectContainer(this.views(), need, backend.canUpdateLimits);
+    if (pick.kind === 'warm') {
+      const c = this.containers.get(pick.id)!;
+      c.fsm.transition('busy');
+      this.addInFlight(key, 1);
+      return { container: c, session: c.session!, cold: false, queueMs: performance.now() - t0, startMs: 0, initMs: 0, destroy: false };
+    }
     try {
-      for (;;) {
-        const views = this.views();
-        const pick = selectContainer(views, need, backend.canUpdateLimits);
-        if (pick.kind === 'warm') {
-          const c = this.containers.get(pick.id)!;
-          c.fsm.transition('busy');
-          this.addInFlight(key, 1);
-          return { container: c, session: c.session!, cold: false, queueMs: performance.now() - t0, startMs: 0, initMs: 0, destroy: false };
-        }
-        const maxConcurrency = fn.maxConcurrency || LIMITS.maxConcurrency.default;
-        if ((this.inFlight.get(key) ?? 0) < maxConcurrency) {
-          if (pick.kind === 'prewarmed') {
-            const c = this.containers.get(pick.id)!;
-            const growth = Math.max(0, fn.memoryMb - c.memoryMb);
-            const evict = growth ? chooseEvictions(views.filter((v) => v.id !== c.id), growth, this.config.memoryBudgetMb - c.memoryMb, this.protectedIds()) : [];
-            if (evict) {
-              c.fsm.transition('specializing');
-              this.addInFlight(key, 1);
-              this.evict(evict);
-              return await this.specializeForInvocation(c, fn, t0, 0);
-            }
-          } else {
-            const evict = chooseEvictions(views, fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds());
-            if (evict) {
-              this.evict(evict);
-              this.addInFlight(key, 1);
-              const startT0 = performance.now();
-              let c: PooledContainer;
-              try {
-                c = await this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name);
-              } catch (err) {
-                this.addInFlight(key, -1);
-                throw err;
-              }
-              return await this.specializeForInvocation(c, fn, t0, performance.now() - startT0);
-            }
-          }
-        }
-        // No container for it now: wait for one to free up, bounded.
-        const left = deadline - Date.now();
-        if (left <= 0 || (!waited && this.queued >= this.config.maxQueued)) {
-          const limit = (this.inFlight.get(key) ?? 0) >= (fn.maxConcurrency || LIMITS.maxConcurrency.default)
-            ? `max concurrency ${fn.maxConcurrency} of function ${fn.name}`
-            : `the agent's memory budget of ${this.config.memoryBudgetMb} MB`;
-          throw new StratusError('THROTTLED', `throttled: ${limit} is reached (waited ${Math.round(performance.now() - t0)} ms)`, { retryAfterSec: retryAfterSec(this.config.queueTimeoutMs) });
-        }
-        if (!waited) { waited = true; this.queued++; }
-        await this.waitForChange(left);
-      }
+      return await new Promise<Lease>((resolve, reject) => {
+        const w: Waiter = { fn, key, need, backend, t0, starting: false, done: false, resolve, reject };
+        this.waiters.push(w);
+        w.timer = setTimeout(() => this.fail(w, this.throttled(w)), this.config.queueTimeoutMs);
+        this.tryStart(w);
+        if (!w.done && !w.starting && this.waitersWithoutStart() > this.config.maxQueued) this.fail(w, this.throttled(w));
+      });
     } catch (err) {
       this.demand.finished(key, 0);
       throw err;
-    } finally {
-      if (waited) this.queued--;
     }
   }
 
-  /** Gives a leased container back: idle for the next invocation, or removed. Wakes the queue. */
+  /** Gives a leased container back: straight to the oldest waiter of its function, else idle; re-runs admission. */
   release(lease: Lease, durationMs: number): void {
     const c = lease.container;
     const key = functionKey(c.fn!);
@@ -278,11 +254,10 @@ export class WarmPool {
     const deleted = !this.deps.functionExists(c.fn!.name);
     if (lease.destroy || c.exited || c.state !== 'busy' || deleted) {
       void this.remove(c, lease.destroy ? 'destroyed after its invocation' : deleted ? 'function deleted' : 'exited');
-    } else {
-      c.fsm.transition('idle');
+      this.pump();
+    } else if (!this.offer(c)) {
+      this.pump(); // now idle: evictable for a waiter of another function
     }
-    // (The warm path leaves pool maintenance to its one-second tick; removal schedules it itself.)
-    if (this.waiters.size) this.wakeAll();
   }
 
   /** Removes the idle containers of a function's other versions (busy ones go when released, as idle ones expire). */
@@ -305,27 +280,157 @@ export class WarmPool {
   async close(): Promise<void> {
     this.closed = true;
     if (this.maintainTimer) clearInterval(this.maintainTimer);
-    this.wakeAll();
+    for (const w of [...this.waiters]) this.fail(w, new StratusError('UNAVAILABLE', 'the agent is shutting down'));
     await Promise.all(this.list().map((c) => this.remove(c, 'agent shutting down')));
   }
 
   // ---- containers ------------------------------------------------------------------------------
 
-  private async specializeForInvocation(c: PooledContainer, fn: FunctionSpec, t0: number, containerStartMs: number): Promise<Lease> {
-    const key = functionKey(fn);
-    const specT0 = performance.now();
-    this.scheduleMaintain(); // a stem cell was taken: refill in the background
-    try {
-      const { initMs } = await this.specialize(c, fn);
-      c.fsm.transition('busy');
-      const startMs = containerStartMs + (performance.now() - specT0) - initMs;
-      return { container: c, session: c.session!, cold: true, queueMs: specT0 - t0 - containerStartMs, startMs, initMs, destroy: false };
-    } catch (err) {
-      this.addInFlight(key, -1);
-      void this.remove(c, `specialisation failed: ${(err as Error).message}`);
-      this.wakeAll();
-      throw err;
+  // ---- the queue: FIFO per function, admission re-run on every release, removal and start ------
+
+  /** Containers of a function version serving or ready, plus those on their way for its waiters. */
+  private functionContainers(key: string): number {
+    let n = this.startingFor.get(key) ?? 0;
+    for (const c of this.containers.values()) if (c.functionKey === key && c.fsm.is('idle', 'busy')) n++;
+    if (this.warming.has(key)) n++;
+    return n;
+  }
+
+  private waitersWithoutStart(): number {
+    let n = 0;
+    for (const w of this.waiters) if (!w.starting) n++;
+    return n;
+  }
+
+  /**
+   * Re-runs admission for every waiter without a container on its way: first those whose function
+   * has no container at all (a release cannot serve them), then in arrival order.
+   */
+  private pump(): void {
+    if (this.closed || this.waiters.length === 0) return;
+    const pending = this.waiters.filter((w) => !w.starting && !w.done);
+    const later: Waiter[] = [];
+    for (const w of pending) {
+      if (this.functionContainers(w.key) > 0) later.push(w);
+      else this.tryStart(w);
     }
+    for (const w of later) if (!w.done && !w.starting) this.tryStart(w);
+  }
+
+  /** Starts (or specialises) a container for a waiter when concurrency, a start slot and the budget allow. */
+  private tryStart(w: Waiter): void {
+    if (w.done || w.starting || this.closed) return;
+    const fn = w.fn;
+    const maxConcurrency = fn.maxConcurrency || LIMITS.maxConcurrency.default;
+    if (this.functionContainers(w.key) >= maxConcurrency) return;
+    const views = this.views();
+    const pick = selectContainer(views, w.need, w.backend.canUpdateLimits);
+    if (pick.kind === 'warm') {
+      this.offer(this.containers.get(pick.id)!);
+      return;
+    }
+    if (pick.kind === 'prewarmed') {
+      const c = this.containers.get(pick.id)!;
+      const growth = Math.max(0, fn.memoryMb - c.memoryMb);
+      const evict = growth ? chooseEvictions(views.filter((v) => v.id !== c.id), growth, this.config.memoryBudgetMb - c.memoryMb, this.protectedIds()) : [];
+      if (!evict) return;
+      c.fsm.transition('specializing');
+      this.evict(evict);
+      this.scheduleMaintain(); // a stem cell was taken: refill in the background
+      this.runStart(w, Promise.resolve(c), false);
+      return;
+    }
+    if (this.starts >= this.config.maxParallelStarts) return;
+    const evict = chooseEvictions(views, fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds());
+    if (!evict) return;
+    this.evict(evict);
+    this.runStart(w, this.startContainer(w.backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name), true);
+  }
+
+  /** The start side of a waiter's race; the container serves the waiter, or the next one, or goes idle. */
+  private runStart(w: Waiter, containerP: Promise<PooledContainer>, isNew: boolean): void {
+    const fn = w.fn;
+    w.starting = true;
+    this.startingFor.set(w.key, (this.startingFor.get(w.key) ?? 0) + 1);
+    if (isNew) this.starts++;
+    let counted = true;
+    const uncount = () => {
+      if (!counted) return;
+      counted = false;
+      const n = (this.startingFor.get(w.key) ?? 1) - 1;
+      if (n <= 0) this.startingFor.delete(w.key);
+      else this.startingFor.set(w.key, n);
+    };
+    const startT0 = performance.now();
+    let c: PooledContainer | undefined;
+    void (async () => {
+      try {
+        c = await containerP;
+      } finally {
+        if (isNew) this.starts--;
+      }
+      const containerStartMs = isNew ? performance.now() - startT0 : 0;
+      const specT0 = performance.now();
+      const { initMs } = await this.specialize(c, fn);
+      uncount();
+      if (c.state !== 'specializing') return; // removed meanwhile
+      c.lastUsedAt = now();
+      if (!w.done) {
+        c.fsm.transition('busy');
+        this.addInFlight(w.key, 1);
+        const startMs = containerStartMs + (performance.now() - specT0) - initMs;
+        this.serve(w, { container: c, session: c.session!, cold: true, queueMs: startT0 - w.t0, startMs, initMs, destroy: false });
+      } else {
+        this.offer(c);
+      }
+    })().catch((err) => {
+      uncount();
+      if (c) void this.remove(c, `specialisation failed: ${(err as Error).message}`);
+      if (!w.done) this.fail(w, err);
+      else this.log.warn({ err: (err as Error).message, function: fn.name }, 'a container started for a queued invocation failed');
+    }).finally(() => {
+      w.starting = false;
+      this.pump();
+    });
+  }
+
+  /** A specialised container of a function is free: to the oldest waiter of its version, else idle. True when handed over. */
+  private offer(c: PooledContainer): boolean {
+    const key = c.functionKey;
+    const w = key === undefined ? undefined : this.waiters.find((x) => !x.done && x.key === key);
+    if (w) {
+      if (c.state !== 'busy') c.fsm.transition('busy');
+      this.addInFlight(key!, 1);
+      this.serve(w, { container: c, session: c.session!, cold: false, queueMs: performance.now() - w.t0, startMs: 0, initMs: 0, destroy: false });
+      return true;
+    }
+    if (c.state !== 'idle') c.fsm.transition('idle');
+    return false;
+  }
+
+  private serve(w: Waiter, lease: Lease): void {
+    this.dequeue(w);
+    w.resolve(lease);
+  }
+
+  private fail(w: Waiter, err: unknown): void {
+    if (w.done) return;
+    this.dequeue(w);
+    w.reject(err);
+  }
+
+  private dequeue(w: Waiter): void {
+    w.done = true;
+    clearTimeout(w.timer);
+    const i = this.waiters.indexOf(w);
+    if (i >= 0) this.waiters.splice(i, 1);
+  }
+
+  private throttled(w: Waiter): StratusError {
+    const limit = this.functionContainers(w.key) >= (w.fn.maxConcurrency || LIMITS.maxConcurrency.default)
+      ? `max concurrency ${w.fn.maxConcurrency} of function ${w.fn.name}`
+      : `the agent's memory budget of ${this.config.memoryBudgetMb} MB`;
+    return new StratusError('THROTTLED', `throttled: ${limit} is reached (waited ${Math.round(performance.now() - w.t0)} ms)`, { retryAfterSec: retryAfterSec(this.config.queueTimeoutMs) });
   }
 
   /** Turns a pre-warmed container into one of `fn`: limits, code, then the bootstrap loads the handler. */
@@ -414,7 +519,7 @@ export class WarmPool {
       // Claimed in the same tick for an invocation, so no other caller can take it meanwhile.
       if (forInvocation) c.fsm.transition('specializing');
       this.deps.onContainerEvent?.('prewarmed', c);
-      if (!forInvocation) this.wakeAll();
+      if (!forInvocation) this.pump();
       return c;
     } catch (err) {
       this.containers.delete(name);
@@ -424,7 +529,6 @@ export class WarmPool {
         if (id) await backend.remove(id).catch(() => undefined);
         await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
       }
-      this.wakeAll();
       throw err;
     }
   }
@@ -473,7 +577,7 @@ export class WarmPool {
     await fs.rm(c.folder, { recursive: true, force: true }).catch(() => undefined);
     this.containers.delete(c.id || c.name);
     this.deps.onContainerEvent?.('removed', c);
-    this.wakeAll();
+    this.pump();
     this.scheduleMaintain();
   }
 
@@ -501,6 +605,7 @@ export class WarmPool {
 
   private maintain(): void {
     if (this.closed) return;
+    this.pump(); // admission also on the tick (e.g. a function's max concurrency raised)
     const available = this.deps.availableBackends();
     const backends = [...this.deps.backends.values()].filter((b) => available.has(b.name));
     const functions = this.deps.functions().filter((f) => available.has(f.backend));
@@ -524,7 +629,7 @@ export class WarmPool {
       const failedAt = this.prewarmFailedAt.get(`${t.runtime}|${t.backend}`);
       if (failedAt !== undefined && Date.now() - failedAt < PREWARM_RETRY_MS) continue; // a broken runtime or backend is not hammered
       for (let i = 0; i < t.count; i++) {
-        if (this.backgroundStarts >= this.config.maxParallelStarts) return;
+        if (this.starts >= this.config.maxParallelStarts) return;
         if (this.memoryUsedMb() + t.memoryMb > this.config.memoryBudgetMb) return; // pre-warming never evicts
         this.backgroundStart(this.deps.backends.get(t.backend)!, t.runtime as Runtime, t.memoryMb);
       }
@@ -532,7 +637,7 @@ export class WarmPool {
   }
 
   private backgroundStart(backend: IsolationBackend, runtime: Runtime, memoryMb: number): Promise<PooledContainer | undefined> {
-    this.backgroundStarts++;
+    this.starts++;
     return this.startContainer(backend, runtime, memoryMb, false)
       .then((c) => {
         this.prewarmFailedAt.delete(`${runtime}|${backend.name}`);
@@ -546,7 +651,7 @@ export class WarmPool {
         return undefined;
       })
       .finally(() => {
-        this.backgroundStarts--;
+        this.starts--;
         this.scheduleMaintain();
       });
   }
@@ -559,6 +664,7 @@ export class WarmPool {
     const backend = this.deps.backends.get(fn.backend);
     const key = functionKey(fn);
     if (!backend || this.warming.has(key)) return false;
+    if (this.starts >= this.config.maxParallelStarts && !this.views().some((v) => v.state === 'prewarmed' && v.runtime === fn.runtime && v.backend === fn.backend)) return false;
     const failedAt = this.warmFailedAt.get(key);
     if (failedAt !== undefined && Date.now() - failedAt < WARM_RETRY_MS) return false;
     if (this.memoryUsedMb() + fn.memoryMb > this.config.memoryBudgetMb) return false; // warming never evicts
@@ -572,10 +678,12 @@ export class WarmPool {
           pre.fsm.transition('specializing');
           return pre;
         }
-        this.backgroundStarts++;
-        return this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name).finally(() => { this.backgroundStarts--; });
+        if (this.starts >= this.config.maxParallelStarts) return undefined; // no start slot: a later tick
+        this.starts++;
+        return this.startContainer(backend, fn.runtime as Runtime, fn.memoryMb, true, fn.name).finally(() => { this.starts--; });
       })
       .then(async (c) => {
+        if (!c) return;
         try {
           await this.specialize(c, fn);
         } catch (err) {
@@ -584,9 +692,9 @@ export class WarmPool {
         }
         if (c.state !== 'specializing') return;
         c.lastUsedAt = now();
-        c.fsm.transition('idle');
         this.warmFailedAt.delete(key);
-        this.wakeAll();
+        this.warming.delete(key);
+        this.offer(c); // to a waiting invocation of the function, else idle
       })
       .catch((err) => {
         this.warmFailedAt.set(key, Date.now());
@@ -626,24 +734,6 @@ export class WarmPool {
     const n = (this.inFlight.get(key) ?? 0) + delta;
     if (n <= 0) this.inFlight.delete(key);
     else this.inFlight.set(key, n);
-  }
-
-  private waitForChange(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        wake: () => {
-          clearTimeout(timer);
-          this.waiters.delete(waiter);
-          resolve();
-        },
-      };
-      const timer = setTimeout(waiter.wake, ms);
-      this.waiters.add(waiter);
-    });
-  }
-
-  private wakeAll(): void {
-    for (const w of [...this.waiters]) w.wake();
   }
 }
 
