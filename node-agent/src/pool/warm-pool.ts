@@ -128,6 +128,8 @@ interface Waiter {
   t0: number;
   /** A container is being started or specialised on this waiter's behalf (it takes whichever comes first). */
   starting: boolean;
+  /** The queue timeout passed while its own start was in progress: that start still serves it. */
+  expired: boolean;
   done: boolean;
   timer?: NodeJS.Timeout;
   resolve: (lease: Lease) => void;
@@ -231,9 +233,14 @@ export class WarmPool {
     }
     try {
       return await new Promise<Lease>((resolve, reject) => {
-        const w: Waiter = { fn, key, need, backend, t0, starting: false, done: false, resolve, reject };
+        const w: Waiter = { fn, key, need, backend, t0, starting: false, expired: false, done: false, resolve, reject };
         this.waiters.push(w);
-        w.timer = setTimeout(() => this.fail(w, this.throttled(w)), this.config.queueTimeoutMs);
+        // A waiter whose own container is starting is not given up on: that start is bounded by
+        // startTimeoutMs and serves it (a cold start is not a queue wait).
+        w.timer = setTimeout(() => {
+          if (w.starting) w.expired = true;
+          else this.fail(w, this.throttled(w));
+        }, this.config.queueTimeoutMs);
         this.tryStart(w);
         if (!w.done && !w.starting && this.waitersWithoutStart() > this.config.maxQueued) this.fail(w, this.throttled(w));
       });
@@ -390,6 +397,7 @@ export class WarmPool {
       else this.log.warn({ err: (err as Error).message, function: fn.name }, 'a container started for a queued invocation failed');
     }).finally(() => {
       w.starting = false;
+      if (w.expired) this.fail(w, this.throttled(w));
       this.pump();
     });
   }
