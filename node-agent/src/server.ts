@@ -142,7 +142,7 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
         tmpSizeMb: config.tmpSizeMb,
         runtimes,
         startTimeoutMs: 30_000,
-        maxParallelStarts: Math.max(2, os.cpus().length),
+        maxParallelStarts: Math.max(4, 2 * os.cpus().length),
         ...deps.pool,
       },
       {

@@ -614,6 +614,9 @@ export class WarmPool {
   private maintain(): void {
     if (this.closed) return;
     this.pump(); // admission also on the tick (e.g. a function's max concurrency raised)
+    // Invocations waiting for a start slot or for memory come first: no background start (warm-up,
+    // stem cell) takes a slot or a stem cell from them.
+    if (this.waiters.some((w) => !w.starting && !w.done)) return;
     const available = this.deps.availableBackends();
     const backends = [...this.deps.backends.values()].filter((b) => available.has(b.name));
     const functions = this.deps.functions().filter((f) => available.has(f.backend));
