@@ -142,7 +142,7 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
         tmpSizeMb: config.tmpSizeMb,
         runtimes,
         startTimeoutMs: 30_000,
-        maxParallelStarts: Math.max(4, 2 * os.cpus().length),
+        maxParallelStarts: Math.max(4, 4 * os.cpus().length), // measured (burst, 2 cores): 4 slots p99 8.5 s, 8 slots 6.3 s, 16 slots 7.0 s
         ...deps.pool,
       },
       {
