@@ -437,7 +437,9 @@ export class WarmPool {
   private throttled(w: Waiter): StratusError {
     const limit = this.functionContainers(w.key) >= (w.fn.maxConcurrency || LIMITS.maxConcurrency.default)
       ? `max concurrency ${w.fn.maxConcurrency} of function ${w.fn.name}`
-      : `the agent's memory budget of ${this.config.memoryBudgetMb} MB`;
+      : chooseEvictions(this.views(), w.fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds()) === undefined
+        ? `the agent's memory budget of ${this.config.memoryBudgetMb} MB`
+        : `the agent's limit of ${this.config.maxParallelStarts} container starts at once`;
     return new StratusError('THROTTLED', `throttled: ${limit} is reached (waited ${Math.round(performance.now() - w.t0)} ms)`, { retryAfterSec: retryAfterSec(this.config.queueTimeoutMs) });
   }
 
