@@ -1,6 +1,7 @@
 // Aggregation of the live invocation stream into per-second statistics (pure, testable). The
 // dashboard server feeds every event in (O(1) each) and closes one bucket per second; browsers get
 // the closed buckets once a second, never one message per event.
+import type { GaugeEvent } from '@stratus/common/events.ts';
 import { RingBuffer, quantileSorted } from './ring.ts';
 
 /** The fields of an invocation event the live views use (a subset of the Invocation record). */
@@ -46,18 +47,8 @@ export interface FunctionLive {
   minuteStart: number; // unix seconds of perMinute[0]
 }
 
-export interface GaugeSnapshot {
-  agentId: string;
-  at: string;
-  containers: { backend: string; runtime: string; state: string; count: number }[];
-  memoryUsedMb: number;
-  memoryBudgetMb: number;
-  queued: number;
-  running: number;
-  hostCpuPercent: number;
-  hostMemoryUsedMb: number;
-  hostMemoryTotalMb: number;
-}
+/** The latest gauges of one agent, as published on NATS (common/src/events.ts), without the schema tag. */
+export type GaugeSnapshot = Omit<GaugeEvent, 'schema'>;
 
 /** Sent to a browser once a second. */
 export interface LiveTick {
