@@ -58,4 +58,21 @@ describe('log histogram', () => {
     assert.equal(d.total, 2);
     assert.equal(d.quantileMs(1), 0.001);
   });
+
+  it('merges a concatenation of encodings (string_agg of the rows) like the encodings one by one', () => {
+    const rand = rng(7);
+    const parts = Array.from({ length: 25 }, (_, k) => {
+      const h = new LogHistogram();
+      for (let i = 0; i < 50 + k; i++) h.recordMs(0.5 + 3000 * rand() ** 3);
+      return h;
+    });
+    const one = new LogHistogram();
+    for (const p of parts) one.mergeEncoded(p.encode());
+    const all = new LogHistogram();
+    all.mergeEncodedAll(Buffer.concat([new LogHistogram().encode(), ...parts.map((p) => p.encode())]));
+    assert.equal(all.total, one.total);
+    assert.equal(all.min, one.min);
+    assert.equal(all.max, one.max);
+    for (const q of [0, 0.5, 0.99, 1]) assert.equal(all.quantileMs(q), one.quantileMs(q));
+  });
 });

@@ -201,8 +201,8 @@ for (const storage of ['postgres', 'pglite'] as const) {
       assert.equal(byBackend.rows.find((r: any) => r.key === 'docker').invocations, 140);
     });
 
-    it('serves series whose points add up to the totals, at 10 s and 60 s steps', async () => {
-      for (const stepSec of [10, 60]) {
+    it('serves series whose points add up to the totals, at 10 s, 60 s and 300 s steps', async () => {
+      for (const stepSec of [10, 60, 300, 600]) {
         const s = await callHandler<object, any>(metrics.handlers.GetSeries, { ...window, metric: 'invocations', stepSec });
         assert.equal(s.stepSec, stepSec);
         assert.equal(s.timestamps.length, s.values.length);
@@ -212,6 +212,12 @@ for (const storage of ['postgres', 'pglite'] as const) {
       assert.equal(errs.values.reduce((x: number, y: number) => x + y, 0), 15);
       const p99 = await callHandler<object, any>(metrics.handlers.GetSeries, { ...window, metric: 'p99', function: 'slow', stepSec: 60 });
       assert.ok(p99.values.some((v: number) => Math.abs(v - 1004) / 1004 <= 0.011));
+      // 300 s roll-ups (step 300) and 60 s ones (step 60) give the same merged percentiles
+      for (const metric of ['p50', 'p99', 'max']) {
+        const coarse = await callHandler<object, any>(metrics.handlers.GetSeries, { ...window, metric, stepSec: 300 });
+        const fine = await callHandler<object, any>(metrics.handlers.GetSeries, { ...window, metric, stepSec: 60 });
+        assert.deepEqual(coarse.values.filter((v: number) => v > 0), fine.values.filter((v: number) => v > 0), metric);
+      }
       const overhead = await callHandler<object, any>(metrics.handlers.GetSeries, { ...window, metric: 'overhead_avg', function: 'echo', stepSec: 60 });
       assert.ok(overhead.values.includes(3));
     });
@@ -249,19 +255,19 @@ for (const storage of ['postgres', 'pglite'] as const) {
       assert.equal(res.total.invocations, 146);
     });
 
-    it('prunes 10 s roll-ups after 24 h and 60 s roll-ups after 7 days', async () => {
+    it('prunes 10 s roll-ups after 24 h and 60 s and 300 s roll-ups after 7 days', async () => {
       const agg = new RollupAggregator();
       const now = Date.now();
       const old = (ms: number) => makeInvocationEvent({ function: 'old', endedAt: new Date(now - ms).toISOString() });
-      agg.addInvocation(old(25 * 3600_000)); // 10 s row goes, 60 s row stays
-      agg.addInvocation(old(8 * 24 * 3600_000)); // both go
-      agg.addInvocation(old(3600_000)); // both stay
+      agg.addInvocation(old(25 * 3600_000)); // 10 s row goes, 60 s and 300 s rows stay
+      agg.addInvocation(old(8 * 24 * 3600_000)); // all three go
+      agg.addInvocation(old(3600_000)); // all three stay
       await writeRollups(opened.db, agg.drain(), new Map());
       const removed = await pruneRollups(opened.db, now);
-      assert.equal(removed, 3);
+      assert.equal(removed, 4);
       const { eq } = await import('drizzle-orm');
       const left = await opened.db.select({ res: rollups.resolutionSec, bucket: rollups.bucket }).from(rollups).where(eq(rollups.function, 'old'));
-      assert.deepEqual(left.map((r) => r.res).sort(), [10, 60, 60]);
+      assert.deepEqual(left.map((r) => r.res).sort((x, y) => x - y), [10, 60, 60, 300, 300]);
     });
   });
 }

@@ -4,7 +4,8 @@
 import type { InvocationEvent, OverheadEvent, ThrottleEvent } from '@stratus/common';
 import { LogHistogram } from './log-histogram';
 
-export const RESOLUTIONS = [10, 60] as const;
+/** 10 s (kept 24 h), 60 s and 300 s (kept 7 days): see RETENTION_MS in rollup-store.ts. */
+export const RESOLUTIONS = [10, 60, 300] as const;
 export type Resolution = (typeof RESOLUTIONS)[number];
 
 export interface RollupKey {

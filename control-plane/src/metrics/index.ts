@@ -17,11 +17,11 @@ import type { MetricsServiceHandlers } from '@stratus/proto';
 import { GaugeRegistry } from './gauge-registry';
 import { getCost, getSeries, getSummary } from './queries';
 import { RollupConsumer } from './rollup-consumer';
-import { pruneRollups, type MetricsDb } from './rollup-store';
+import { backfillCoarseRollups, pruneRollups, type MetricsDb } from './rollup-store';
 
 export { GaugeRegistry, type AgentGauges } from './gauge-registry';
 export { getCost, getSeries, getSummary, LAMBDA_PRICE_PER_GB_SECOND, LAMBDA_PRICE_PER_MILLION_REQUESTS, DEFAULT_BACKEND_OVERHEAD_MB } from './queries';
-export { pruneRollups, RETENTION_MS } from './rollup-store';
+export { backfillCoarseRollups, pruneRollups, RETENTION_MS } from './rollup-store';
 export { LogHistogram } from './log-histogram';
 
 export interface StartMetricsOptions {
@@ -58,6 +58,8 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
   const logger = opts.logger.child({ component: 'metrics' });
   await ensureInvocationStream(nats);
   await ensureMetricsStream(nats);
+  const backfilled = await backfillCoarseRollups(db);
+  if (backfilled > 0) logger.info({ rows: backfilled }, 'built the 300 s roll-ups from the 60 s ones');
   const consumers = [
     new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),
     new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),

@@ -63,17 +63,36 @@ export class LogHistogram {
 
   /** Adds an encoded histogram without building an object for it. Ignores an empty or unknown buffer. */
   mergeEncoded(buf: Uint8Array | null | undefined): void {
-    if (!buf || buf.length === 0 || buf[0] !== 1) return;
-    const r = { pos: 1 };
+    if (buf && buf.length > 0) this.mergeAt(buf, 0);
+  }
+
+  /**
+   * Adds every histogram of a concatenation of encodings (an encoding says how many pairs it holds,
+   * so they need no separator: SQL's string_agg over the rows' bytea gives one buffer per step).
+   */
+  mergeEncodedAll(buf: Uint8Array | null | undefined): void {
+    if (!buf) return;
+    for (let pos = 0; pos < buf.length; ) {
+      const next = this.mergeAt(buf, pos);
+      if (next <= pos) return;
+      pos = next;
+    }
+  }
+
+  /** Merges the encoding starting at `start`; returns where it ends (start when it is not one). */
+  private mergeAt(buf: Uint8Array, start: number): number {
+    if (buf[start] !== 1) return start;
+    const r = { pos: start + 1 };
     const min = readVarint(buf, r);
     const max = readVarint(buf, r);
     const n = readVarint(buf, r);
+    const c = this.counts;
     let index = 0;
     let added = 0;
     for (let k = 0; k < n; k++) {
       index += readVarint(buf, r);
       const count = readVarint(buf, r);
-      if (index <= MAX_INDEX) this.counts[index] += count;
+      if (index <= MAX_INDEX) c[index] += count;
       added += count;
     }
     this.total += added;
@@ -81,6 +100,7 @@ export class LogHistogram {
       if (min < this.min) this.min = min;
       if (max > this.max) this.max = max;
     }
+    return r.pos;
   }
 
   static decode(buf: Uint8Array | null | undefined): LogHistogram {

@@ -53,8 +53,13 @@ export function parseWindow(fromRaw: string, toRaw: string, now = Date.now(), de
   return { from, to };
 }
 
-/** 10 s roll-ups for short windows inside the last 24 h; 60 s ones otherwise. */
-export function resolutionFor(from: Date, to: Date, now = Date.now(), stepSec?: number): 10 | 60 {
+/**
+ * The roll-ups a query reads. With a step: the coarsest resolution the step is a multiple of (300 s
+ * rows for a 24 h chart at 5-minute steps: 288 rows per function × agent × backend instead of 1,440).
+ * Without (summaries, cost): 10 s rows for short windows inside the last 24 h, 60 s ones otherwise.
+ */
+export function resolutionFor(from: Date, to: Date, now = Date.now(), stepSec?: number): 10 | 60 | 300 {
+  if (stepSec !== undefined && stepSec % 300 === 0) return 300;
   if (stepSec !== undefined && stepSec % 60 === 0) return 60;
   if (stepSec === 10) return 10;
   return from.getTime() >= now - DAY_MS && to.getTime() - from.getTime() <= 3 * 3600_000 ? 10 : 60;
@@ -136,61 +141,88 @@ export async function getSummary(db: MetricsDb, req: Partial<SummaryRequest>, no
   return { rows: out, total: toRow(total) };
 }
 
-/** 10, or a multiple of 60; by default about 360 points over the window. */
+/** Most points a series has: a finer requested step is raised to the next allowed one (the response says which). */
+export const MAX_SERIES_POINTS = 1500;
+/** Default steps: the first giving at most 360 points over the window (24 h: 300 s, 7 days: 1,800 s). */
+const NICE_STEPS = [10, 60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400];
+
+/**
+ * 10, or a multiple of 60; by default the first of NICE_STEPS giving at most 360 points. A step giving
+ * more than MAX_SERIES_POINTS points is raised (10 s over 24 h would be 8,640 points: it becomes 60 s).
+ */
 export function stepFor(from: Date, to: Date, requested: number | undefined, now = Date.now()): number {
+  const spanSec = (to.getTime() - from.getTime()) / 1000;
   if (requested) {
     if (requested !== 10 && requested % 60 !== 0) throw invalidArgument('stepSec', `must be 10 or a multiple of 60, got ${requested}`);
-    return requested;
+    if (spanSec / requested <= MAX_SERIES_POINTS) return requested;
+    const min = spanSec / MAX_SERIES_POINTS;
+    return NICE_STEPS.find((s) => s >= min && s > requested) ?? Math.ceil(min / 60) * 60;
   }
-  const raw = (to.getTime() - from.getTime()) / 1000 / 360;
+  const raw = spanSec / 360;
   if (raw <= 10 && from.getTime() >= now - DAY_MS) return 10;
-  return Math.max(60, Math.ceil(raw / 60) * 60);
+  return NICE_STEPS.find((s) => s >= raw && s >= 60) ?? Math.ceil(raw / 60) * 60;
 }
 
+/**
+ * A series: one value per step, each covering its whole step [t, t + step) (the window is widened to
+ * step boundaries, so every resolution gives the same points). Counters and averages are summed in
+ * SQL, one row per step; percentiles merge the step's histograms, which SQL concatenates per step
+ * (string_agg over bytea: one row per step to decode instead of one per roll-up).
+ */
 export async function getSeries(db: MetricsDb, req: Partial<SeriesRequest>, now = Date.now()): Promise<SeriesResponseInput> {
   const metric = req.metric || 'invocations';
   if (!SERIES_METRICS.includes(metric)) throw invalidArgument('metric', `must be one of ${SERIES_METRICS.join(', ')}, got ${JSON.stringify(metric)}`);
   const { from, to } = parseWindow(req.from ?? '', req.to ?? '', now);
   const step = stepFor(from, to, req.stepSec || undefined, now);
   const resolutionSec = resolutionFor(from, to, now, step);
-  const where = whereOf({ resolutionSec, from, to, function: req.function || undefined, agentId: req.agent || undefined, backend: req.backend || undefined });
   const stepMs = step * 1000;
   const first = Math.floor(from.getTime() / stepMs) * stepMs;
   const n = Math.ceil((to.getTime() - first) / stepMs);
+  const where = whereOf({
+    resolutionSec,
+    from: new Date(first),
+    to: new Date(first + n * stepMs),
+    function: req.function || undefined,
+    agentId: req.agent || undefined,
+    backend: req.backend || undefined,
+  });
   const timestamps = Array.from({ length: n }, (_, i) => (first + i * stepMs) / 1000);
   const values = new Array<number>(n).fill(0);
-  const slot = sql.raw(`(floor(extract(epoch from "bucket") / ${step}) * ${step})::float8`);
+  // the step's index, computed in SQL (date_part gives float8: no numeric arithmetic per row)
+  const slot = sql.raw(`floor((date_part('epoch', "bucket") * 1000 - ${first}) / ${stepMs})::int`);
   if (metric in COUNT_METRICS) {
     const rows = await db
-      .select({ ts: sql<number>`${slot}`, v: COUNT_METRICS[metric] as SQL<number> })
+      .select({ i: sql<number>`${slot}`, v: COUNT_METRICS[metric] as SQL<number> })
       .from(t)
       .where(where)
       .groupBy(sql.raw('1'));
     for (const r of rows) {
-      const i = Math.round((Number(r.ts) * 1000 - first) / stepMs);
+      const i = Number(r.i);
       if (i >= 0 && i < n) values[i] = Number(r.v ?? 0);
     }
   } else {
     const q = PERCENTILES[metric];
-    // rows in time order, merged into one reused accumulator per step
-    const rows = await db.select({ ts: sql<number>`${slot}`, latency: t.latency }).from(t).where(where).orderBy(t.bucket);
+    const rows = await db
+      .select({ i: sql<number>`${slot}`, latency: sql<Buffer | Uint8Array | null>`string_agg(${t.latency}, ''::bytea)` })
+      .from(t)
+      .where(where)
+      .groupBy(sql.raw('1'));
     const acc = new LogHistogram();
-    let current = -1;
-    const emit = () => {
-      if (current >= 0 && acc.total > 0) values[current] = acc.quantileMs(q);
-      acc.reset();
-    };
     for (const r of rows) {
-      const i = Math.round((Number(r.ts) * 1000 - first) / stepMs);
-      if (i !== current) {
-        emit();
-        current = i;
-      }
-      if (i >= 0 && i < n) acc.mergeEncoded(r.latency);
+      const i = Number(r.i);
+      if (i < 0 || i >= n || !r.latency) continue;
+      acc.reset();
+      acc.mergeEncodedAll(toBytes(r.latency));
+      if (acc.total > 0) values[i] = acc.quantileMs(q);
     }
-    emit();
   }
   return { metric, stepSec: step, timestamps, values };
+}
+
+/** bytea from a raw SQL expression: a Buffer (postgres-js), a Uint8Array (PGlite), or hex text. */
+function toBytes(v: Buffer | Uint8Array | string): Uint8Array {
+  if (typeof v === 'string') return Buffer.from(v.startsWith('\\x') ? v.slice(2) : v, 'hex');
+  return v;
 }
 
 export async function getCost(
