@@ -1,0 +1,85 @@
+// Measurement (not part of `npm test`): a million invocation records in a fresh PostgreSQL database
+// (or PGlite with --pglite), then the disk size and the time of the list queries the API makes
+// (InvocationStore.list: function / status / time filters, and the logs search).
+//   node --import tsx control-plane/test/invocations-scale.measure.ts [--pglite] [--rows 1000000] [--keep | --url URL]
+// Logs hold 24 words w0..w1999 drawn log-uniformly (word k is about 1/(7.6 (k+1)) of the draws), so
+// the search covers frequent (w1: most records), mid-frequency (w20, w200) and rare words (w1500);
+// two words only in old records: "stormrare" (1 in 20 records of one hour 21 h ago) and "stormold"
+// (1 in 2 records of the hour before).
+import { sql } from 'drizzle-orm';
+import { InvocationStore, resultRows } from '../src/store/invocations-repo';
+import { arg, loadLine, openMeasureDb, timeIt as time } from './scale-measure-lib';
+
+const target = Number(arg('--rows') ?? 1_000_000);
+
+async function main() {
+  const m = await openMeasureDb('stratus-inv-scale');
+  const { opened, reuse, now } = m;
+  const db = opened.db;
+  const store = new InvocationStore(db);
+  const one = async (q: ReturnType<typeof sql>) => resultRows(await db.execute(q))[0] as Record<string, number>;
+  try {
+    // 24 h of records ending now: 50 functions, 2 agents, 2 backends, 2% function errors, 0.5% timeouts
+    const t0 = performance.now();
+    const chunk = 50_000;
+    for (let start = 0; !reuse && start < target; start += chunk) {
+      const end = Math.min(target, start + chunk) - 1;
+      await db.execute(sql`
+        insert into invocations (id, function, version, agent_id, backend, runtime, status, error_type, error_message, cold_start,
+          started_at, ended_at, duration_ms, billed_ms, max_memory_mb, cpu_ms, memory_mb, logs)
+        select md5(g::text || 'r'), 'fn-' || (g % 50), 1, 'agent-' || (g % 2), case when g % 7 = 0 then 'gvisor' else 'docker' end, 'python3.11',
+          case when g % 200 = 0 then 'timeout' when g % 50 = 0 then 'function_error' else 'ok' end,
+          case when g % 200 = 0 then 'Sandbox.Timedout' when g % 50 = 0 then 'ValueError' else '' end,
+          case when g % 50 = 0 then 'bad input ' || (g % 13) else '' end,
+          g % 20 = 0,
+          to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))})) / 1000),
+          to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))}) + 12) / 1000),
+          12, 12, 40, 8, 128,
+          'START ' || md5(g::text || 'r') || E'\\n' || (
+            select string_agg('w' || (floor(exp(random() * ln(2001))) - 1 + 0 * k)::int, ' ')
+            from generate_series(1, 24 + 0 * g) k
+          ) || case when g * 24 / ${sql.raw(String(target))} = 3 and g % 20 = 0 then ' stormrare'
+                    when g * 24 / ${sql.raw(String(target))} = 2 and g % 2 = 0 then ' stormold' else '' end || E'\\nEND'
+        from generate_series(${sql.raw(String(start))}, ${sql.raw(String(end))}) g`);
+    }
+    const loadSec = (performance.now() - t0) / 1000;
+    await db.execute(sql`analyze invocations`);
+    const size = await one(sql`select count(*)::float8 as n, pg_total_relation_size('invocations')::float8 as total, pg_relation_size('invocations')::float8 as heap,
+      pg_indexes_size('invocations')::float8 as indexes from invocations`);
+    const mib = (b: number) => (b / 1048576).toFixed(1);
+    console.log(`driver ${opened.driver}: ${size.n} records loaded in ${loadSec.toFixed(1)} s; total ${mib(size.total)} MiB (heap ${mib(size.heap)} MiB, indexes ${mib(size.indexes)} MiB, TOAST and the rest ${mib(size.total - size.heap - size.indexes)} MiB; ${(size.total / size.n).toFixed(0)} B/record)`);
+    const idx = resultRows(await db.execute(sql`select indexname as name, pg_relation_size(indexname::regclass)::float8 as bytes from pg_indexes where tablename = 'invocations' order by 1`));
+    console.log('indexes: ' + idx.map((r) => `${r.name} ${mib(Number(r.bytes))} MiB`).join(', '));
+
+    // how many records hold each probe word (the search's selectivity)
+    const words = ['w1', 'w20', 'w200', 'w1500', 'stormrare', 'stormold'];
+    for (const w of words) {
+      const { n } = await one(sql`select count(*)::float8 as n from invocations where search_vector @@ to_tsquery('simple', ${w})`);
+      console.log(`word ${w}: in ${n} records (${((100 * n) / size.n).toFixed(2)}%)`);
+    }
+
+    const hour = (h: number) => new Date(now - h * 3600_000).toISOString();
+    const timeIt = (label: string, fn: () => Promise<unknown[]>) => time(label, fn, (rows) => `${rows.length} rows`);
+    console.log(`median and max of ${arg('--runs') ?? 9} runs after one warm-up; ${loadLine()}`);
+    await timeIt('newest 50, no filter', () => store.list({}));
+    await timeIt('newest 50 of one function', () => store.list({ function: 'fn-7' }));
+    await timeIt('newest 50 errors and timeouts (status filter)', () => store.list({ status: 'function_error,timeout' }));
+    await timeIt('one function, status timeout, last 6 h', () => store.list({ function: 'fn-0', status: 'timeout', from: hour(6) }));
+    await timeIt('one function, 1 h window 12 h ago, limit 1000', () => store.list({ function: 'fn-7', from: hour(13), to: hour(12), limit: 1000 }));
+    await timeIt('one agent and backend, last 1 h', () => store.list({ agentId: 'agent-1', backend: 'gvisor', from: hour(1) }));
+    for (const w of words) await timeIt(`search "${w}"`, () => store.list({ search: w }));
+    await timeIt('search "w200" in one function', () => store.list({ search: 'w200', function: 'fn-7' }));
+    await timeIt('search "w1500" with status function_error', () => store.list({ search: 'w1500', status: 'function_error' }));
+    await timeIt('search "w20 w200" (both words)', () => store.list({ search: 'w20 w200' }));
+    await timeIt('search "ValueError" (error type), last 6 h', () => store.list({ search: 'ValueError', from: hour(6) }));
+    await timeIt('search absent word "nosuchword"', () => store.list({ search: 'nosuchword' }));
+    await timeIt('get by id', async () => [await store.get(resultRows(await db.execute(sql`select md5(${String(Math.floor(target / 2))} || 'r') as id`))[0].id as string)]);
+  } finally {
+    await m.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
