@@ -3,12 +3,27 @@
 // only after its rows are committed, and rows are inserted with ON CONFLICT DO NOTHING on the id,
 // so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor doubles.
 // A message may hold one event or an array of events.
-import { ensureInvocationStream, INVOCATIONS_STREAM, SUBJECTS, type InvocationEvent, type Logger } from '@stratus/common';
-import { AckPolicy, DeliverPolicy, nanos, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
+//
+// A second durable consumer reads the gateways' OverheadEvents (stream STRATUS_METRICS, subjects
+// stratus.v1.overhead.>) and sets overhead_ms on the stored records by request id, in either order:
+// InvocationStore.setOverheads updates the records already stored and parks the others, which
+// InvocationStore.insert picks up when their record comes (see there; both batched, idempotent).
+import {
+  ensureInvocationStream,
+  ensureMetricsStream,
+  INVOCATIONS_STREAM,
+  METRICS_STREAM,
+  SUBJECTS,
+  type InvocationEvent,
+  type Logger,
+  type OverheadEvent,
+} from '@stratus/common';
+import { AckPolicy, DeliverPolicy, nanos, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { eventToRow, type InvocationStore } from '../store/invocations-repo';
 import type { NewInvocationRow } from '../store/schema';
 
 export const RECORDS_CONSUMER = 'stratus-control-plane-records';
+export const OVERHEADS_CONSUMER = 'stratus-control-plane-overheads';
 
 export interface InvocationRecordsOptions {
   nc: NatsConnection;
@@ -21,10 +36,24 @@ export interface InvocationRecordsOptions {
   lingerMs?: number;
   /** Called after each committed batch (tests, metrics). */
   onStored?: (ids: string[]) => void;
+  /** false: do not read the gateways' overheads (default true). */
+  overheads?: boolean;
+  /** Durable name of the overheads consumer (default OVERHEADS_CONSUMER). */
+  overheadsDurableName?: string;
+  /** Called after each committed batch of overheads with their request ids. */
+  onOverheads?: (requestIds: string[]) => void;
 }
 
 export interface InvocationRecordsConsumer {
-  readonly stats: { stored: number; duplicates: number; rejected: number; batches: number };
+  readonly stats: {
+    stored: number;
+    duplicates: number;
+    rejected: number;
+    batches: number;
+    /** Overheads set on stored records / parked until their record comes. */
+    overheadsApplied: number;
+    overheadsPending: number;
+  };
   close(): Promise<void>;
 }
 
@@ -37,36 +66,8 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   const batchSize = opts.batchSize ?? 500;
   const lingerMs = opts.lingerMs ?? 100;
   await ensureInvocationStream(nc);
-  const jsm = await nc.jetstreamManager();
-  try {
-    await jsm.consumers.info(INVOCATIONS_STREAM, durable);
-  } catch {
-    await jsm.consumers.add(INVOCATIONS_STREAM, {
-      durable_name: durable,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      filter_subject: SUBJECTS.invocationsAll,
-      ack_wait: nanos(30_000),
-      max_ack_pending: 20_000,
-    });
-  }
-  const consumer = await nc.jetstream().consumers.get(INVOCATIONS_STREAM, durable);
-  const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0 };
-
-  let buffer: JsMsg[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
-  let closed = false;
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const batch = buffer;
-    buffer = [];
-    if (batch.length === 0) return flushing;
-    flushing = flushing.then(() => storeBatch(batch)).catch((err) => logger.error({ err }, 'storing invocation records failed'));
-    return flushing;
-  };
+  const consumer = await durableConsumer(nc, INVOCATIONS_STREAM, durable, SUBJECTS.invocationsAll);
+  const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsApplied: 0, overheadsPending: 0 };
 
   async function storeBatch(batch: JsMsg[]): Promise<void> {
     const parsed: { msg: JsMsg; rows: NewInvocationRow[] }[] = [];
@@ -109,28 +110,109 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     }
   }
 
+  async function storeOverheads(batch: JsMsg[]): Promise<void> {
+    const items: { requestId: string; overheadMs: number }[] = [];
+    const good: JsMsg[] = [];
+    for (const msg of batch) {
+      try {
+        const body = JSON.parse(new TextDecoder().decode(msg.data)) as Partial<OverheadEvent>;
+        for (const it of body.items ?? []) if (it && typeof it.requestId === 'string') items.push({ requestId: it.requestId, overheadMs: Number(it.overheadMs) });
+        good.push(msg);
+      } catch (err) {
+        stats.rejected++;
+        logger.warn({ err, subject: msg.subject, seq: msg.seq }, 'dropping a malformed overhead event');
+        msg.term('malformed overhead event');
+      }
+    }
+    try {
+      const r = await invocations.setOverheads(items);
+      stats.overheadsApplied += r.applied;
+      stats.overheadsPending += r.pending;
+      for (const m of good) m.ack();
+      opts.onOverheads?.(items.map((i) => i.requestId));
+    } catch (err) {
+      logger.warn({ err, items: items.length }, 'storing overheads failed; they come again');
+      for (const m of good) {
+        if (m.info.redeliveryCount >= MAX_DELIVERIES) m.term('cannot be stored');
+        else m.nak(2_000);
+      }
+    }
+  }
+
+  const loops = [batchLoop(consumer, { batchSize, lingerMs, logger, name: 'invocation records' }, storeBatch)];
+  if (opts.overheads !== false) {
+    await ensureMetricsStream(nc);
+    const oc = await durableConsumer(nc, METRICS_STREAM, opts.overheadsDurableName ?? OVERHEADS_CONSUMER, SUBJECTS.overheadAll);
+    loops.push(batchLoop(oc, { batchSize, lingerMs, logger, name: 'overheads' }, storeOverheads));
+  }
+
+  logger.info({ stream: INVOCATIONS_STREAM, consumer: durable }, 'storing invocation records from JetStream');
+  return {
+    stats,
+    async close() {
+      await Promise.all(loops.map((l) => l.close()));
+    },
+  };
+}
+
+async function durableConsumer(nc: NatsConnection, stream: string, durable: string, subject: string): Promise<Consumer> {
+  const jsm = await nc.jetstreamManager();
+  try {
+    await jsm.consumers.info(stream, durable);
+  } catch {
+    await jsm.consumers.add(stream, {
+      durable_name: durable,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: DeliverPolicy.All,
+      filter_subject: subject,
+      ack_wait: nanos(30_000),
+      max_ack_pending: 20_000,
+    });
+  }
+  return nc.jetstream().consumers.get(stream, durable);
+}
+
+/**
+ * Consumes messages into batches of up to batchSize (the first waits lingerMs for company) and hands
+ * each batch to store, one at a time; store acks. close() stops consuming and stores what is buffered.
+ */
+function batchLoop(
+  consumer: Consumer,
+  o: { batchSize: number; lingerMs: number; logger: Logger; name: string },
+  store: (batch: JsMsg[]) => Promise<void>,
+): { close(): Promise<void> } {
+  let buffer: JsMsg[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let flushing: Promise<void> = Promise.resolve();
+  let closed = false;
+  const flush = () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    const batch = buffer;
+    buffer = [];
+    if (batch.length === 0) return flushing;
+    flushing = flushing.then(() => store(batch)).catch((err) => o.logger.error({ err }, `storing ${o.name} failed`));
+    return flushing;
+  };
   let messages: ConsumerMessages | undefined;
   const loop = (async () => {
     while (!closed) {
       try {
-        messages = await consumer.consume({ max_messages: Math.max(batchSize * 2, 1000) });
+        messages = await consumer.consume({ max_messages: Math.max(o.batchSize * 2, 1000) });
         for await (const msg of messages) {
           buffer.push(msg);
-          if (buffer.length >= batchSize) void flush();
-          else if (!timer) timer = setTimeout(() => void flush(), lingerMs);
+          if (buffer.length >= o.batchSize) void flush();
+          else if (!timer) timer = setTimeout(() => void flush(), o.lingerMs);
         }
       } catch (err) {
         if (!closed) {
-          logger.warn({ err }, 'invocation records consumer stopped; restarting');
+          o.logger.warn({ err }, `${o.name} consumer stopped; restarting`);
           await new Promise((r) => setTimeout(r, 1_000));
         }
       }
     }
   })();
-
-  logger.info({ stream: INVOCATIONS_STREAM, consumer: durable }, 'storing invocation records from JetStream');
   return {
-    stats,
     async close() {
       closed = true;
       messages?.stop();

@@ -4,7 +4,7 @@ import { StratusError, type InvocationEvent } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db';
-import { invocations, type InvocationRow, type NewInvocationRow } from './schema';
+import { invocations, pendingOverheads, type InvocationRow, type NewInvocationRow } from './schema';
 
 export const LIST_LIMIT = { default: 50, max: 1000 } as const;
 /** A search with at most this many matches is answered from the words' index alone (see list). */
@@ -119,17 +119,51 @@ export class InvocationStore {
   constructor(private readonly db: Database) {}
 
   /**
-   * Inserts records, ignoring ids already stored. Returns how many were new. The rows travel as one
-   * JSON parameter expanded by json_populate_recordset: building a many-row VALUES list with the
-   * query builder costs about 1 ms per row in JavaScript, this costs next to nothing.
+   * Inserts records, ignoring ids already stored, each taking the overhead a gateway reported for it
+   * earlier (pendingOverheads; those rows go). Returns how many were new. One statement per batch:
+   * the rows travel as one JSON parameter expanded by json_populate_recordset (building a many-row
+   * VALUES list with the query builder costs about 1 ms per row in JavaScript, this next to nothing).
+   * Serialised with setOverheads by a lock, so an overhead stored meanwhile is never missed by both.
    */
   async insert(rows: NewInvocationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const payload = JSON.stringify(rows.map(toJsonRow));
-    const result = await this.db.execute(
-      sql`INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}) SELECT ${sql.raw(INSERT_COLUMNS)} FROM json_populate_recordset(NULL::invocations, ${payload}::json) ON CONFLICT (id) DO NOTHING RETURNING id`,
-    );
-    return resultRows(result).length;
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${OVERHEAD_LOCK_KEY})`);
+      const result = await tx.execute(sql`WITH r AS (SELECT * FROM json_populate_recordset(NULL::invocations, ${payload}::json)),
+        p AS (DELETE FROM ${pendingOverheads} p USING r WHERE p.request_id = r.id RETURNING p.request_id, p.overhead_ms)
+        INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}) SELECT ${sql.raw(SELECT_FROM_R)} FROM r LEFT JOIN p ON p.request_id = r.id
+        ON CONFLICT (id) DO NOTHING RETURNING id`);
+      return resultRows(result).length;
+    });
+  }
+
+  /**
+   * Sets the platform overhead (measured at the gateway) of stored records by request id; the ones not
+   * stored yet wait in pendingOverheads for their record. Idempotent (a redelivered batch sets the same
+   * values), one statement per batch. Returns how many records were set and how many wait.
+   */
+  async setOverheads(items: { requestId: string; overheadMs: number }[]): Promise<{ applied: number; pending: number }> {
+    const clean = items.filter((i) => i.requestId && Number.isFinite(i.overheadMs)).map((i) => ({ request_id: i.requestId, overhead_ms: i.overheadMs }));
+    if (clean.length === 0) return { applied: 0, pending: 0 };
+    return this.db.transaction(async (tx) => {
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(${OVERHEAD_LOCK_KEY})`);
+      const result = await tx.execute(sql`WITH o AS (
+          SELECT DISTINCT ON (request_id) request_id, overhead_ms FROM json_to_recordset(${JSON.stringify(clean)}::json) AS x(request_id text, overhead_ms float8)
+          ORDER BY request_id),
+        u AS (UPDATE invocations i SET overhead_ms = o.overhead_ms FROM o WHERE i.id = o.request_id RETURNING i.id),
+        w AS (INSERT INTO ${pendingOverheads} (request_id, overhead_ms) SELECT request_id, overhead_ms FROM o WHERE request_id NOT IN (SELECT id FROM u)
+          ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1)
+        SELECT (SELECT count(*) FROM u)::int AS applied, (SELECT count(*) FROM w)::int AS pending`);
+      const row = resultRows(result)[0] ?? {};
+      return { applied: Number(row.applied ?? 0), pending: Number(row.pending ?? 0) };
+    });
+  }
+
+  /** Drops overheads whose record did not come within the time (default: a day, the streams' max age). */
+  async prunePendingOverheads(before = new Date(Date.now() - 86_400_000)): Promise<number> {
+    const gone = await this.db.delete(pendingOverheads).where(lt(pendingOverheads.receivedAt, before)).returning({ id: pendingOverheads.requestId });
+    return gone.length;
   }
 
   async get(id: string): Promise<Required<InvocationInput>> {
@@ -193,13 +227,17 @@ export class InvocationStore {
   }
 }
 
-const INSERT_COLUMNS = [
+/** Serialises insert and setOverheads (any value of its own: pg_advisory_xact_lock keys are global). */
+const OVERHEAD_LOCK_KEY = 0x5747_0002;
+
+const COLUMNS = [
   'id', 'function', 'version', 'agent_id', 'backend', 'runtime', 'status', 'error_type', 'error_message', 'cold_start',
   'started_at', 'ended_at', 'queue_ms', 'start_ms', 'init_ms', 'duration_ms', 'billed_ms', 'overhead_ms', 'max_memory_mb',
   'cpu_ms', 'request_bytes', 'response_bytes', 'memory_mb', 'logs', 'logs_truncated',
-]
-  .map((c) => `"${c}"`)
-  .join(', ');
+];
+const INSERT_COLUMNS = COLUMNS.map((c) => `"${c}"`).join(', ');
+/** The columns from json_populate_recordset's r, the overhead from a pending one when there is. */
+const SELECT_FROM_R = COLUMNS.map((c) => (c === 'overhead_ms' ? 'coalesce(p.overhead_ms, r.overhead_ms)' : `r."${c}"`)).join(', ');
 
 /** A row in the column names of the table, every column present (json_populate_recordset leaves missing ones NULL). */
 function toJsonRow(r: NewInvocationRow): Record<string, unknown> {

@@ -121,6 +121,21 @@ export const invocations = pgTable(
   ],
 );
 
+/**
+ * Platform overheads measured by a gateway whose invocation record is not stored yet (the two travel
+ * on different streams, in either order): the record takes its overhead from here when it is
+ * stored, and the row goes. Rows whose record never comes are pruned after a day.
+ */
+export const pendingOverheads = pgTable(
+  'invocation_pending_overheads',
+  {
+    requestId: text('request_id').primaryKey(),
+    overheadMs: doublePrecision('overhead_ms').notNull(),
+    receivedAt: timestamptz('received_at').notNull().defaultNow(),
+  },
+  (t) => [index('invocation_pending_overheads_received_idx').on(t.receivedAt)],
+);
+
 export type FunctionRow = typeof functions.$inferSelect;
 export type FunctionVersionRow = typeof functionVersions.$inferSelect;
 export type CodeBlobRow = typeof codeBlobs.$inferSelect;
