@@ -7,6 +7,7 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { LIMITS, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
 import { LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
+import { CgroupCounters } from './cgroup-counters';
 
 export interface DockerBackendOptions {
   name: BackendName;
@@ -31,6 +32,7 @@ export class DockerBackend implements IsolationBackend {
   private readonly hostCpus = os.cpus().length;
   private readonly cgroupRoot: string;
   private readonly cgroupParent: string;
+  private readonly counters: CgroupCounters;
 
   constructor(opts: DockerBackendOptions) {
     this.opts = opts;
@@ -40,6 +42,10 @@ export class DockerBackend implements IsolationBackend {
     this.canUpdateLimits = opts.ociRuntime === 'runc';
     this.cgroupRoot = opts.cgroupRoot ?? '/sys/fs/cgroup';
     this.cgroupParent = opts.cgroupParent ?? 'docker';
+    this.counters = new CgroupCounters((id) => ({
+      memoryMax: `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}/memory.max_usage_in_bytes`,
+      cpu: `${this.cgroupRoot}/cpuacct/${this.cgroupParent}/${id}/cpuacct.usage`,
+    }));
   }
 
   async available(): Promise<Availability> {
@@ -185,17 +191,16 @@ export class DockerBackend implements IsolationBackend {
   }
 
   async stats(id: string, detail = false): Promise<ContainerStats | undefined> {
+    // Per invocation only the two figures of the record are read: synchronously, on open descriptors.
+    const counters = this.counters.read(id);
+    if (!counters || !detail) return counters;
     const mem = `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}`;
-    const cpu = `${this.cgroupRoot}/cpuacct/${this.cgroupParent}/${id}`;
     const read = (file: string) => fs.readFile(file, 'utf8').then((t) => Number(t.trim()));
     try {
-      // Per invocation only the two figures of the record are read (off the hot path, but on every call).
-      const [memoryMaxBytes, cpuNs, memoryBytes, memoryLimitBytes, memoryFailCount] = await Promise.all([
-        read(`${mem}/memory.max_usage_in_bytes`),
-        read(`${cpu}/cpuacct.usage`),
-        ...(detail ? [read(`${mem}/memory.usage_in_bytes`), read(`${mem}/memory.limit_in_bytes`), read(`${mem}/memory.failcnt`)] : []),
+      const [memoryBytes, memoryLimitBytes, memoryFailCount] = await Promise.all([
+        read(`${mem}/memory.usage_in_bytes`), read(`${mem}/memory.limit_in_bytes`), read(`${mem}/memory.failcnt`),
       ]);
-      return { memoryMaxBytes, cpuNs, memoryBytes, memoryLimitBytes, memoryFailCount };
+      return { ...counters, memoryBytes, memoryLimitBytes, memoryFailCount };
     } catch {
       return undefined; // the container is gone (its cgroup with it)
     }
@@ -210,6 +215,7 @@ export class DockerBackend implements IsolationBackend {
   }
 
   async remove(id: string): Promise<void> {
+    this.counters.forget(id);
     try {
       await this.docker.getContainer(id).remove({ force: true, v: true });
     } catch (err) {
