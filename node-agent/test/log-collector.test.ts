@@ -33,6 +33,27 @@ describe('log collector', () => {
     assert.equal((await p).text, 'late\n');
   });
 
+  it('needs only the streams the runtime marked', async () => {
+    const { stdout, stderr, logs } = setup();
+    const p = logs.take('r1', 60_000, ['stdout']);
+    stdout.write(`printed\n${end('r1')}`);
+    assert.equal((await p).text, 'printed\n');
+    // a later invocation marking only stderr still gets its own output
+    stderr.write(`warned\n${end('r2')}`);
+    assert.equal((await logs.take('r2', 60_000, ['stderr'])).text, 'warned\n');
+  });
+
+  it('gives a silent invocation empty logs at once and leaves earlier output to its owner', async () => {
+    const { stdout, stderr, logs } = setup();
+    const first = logs.take('r1', 60_000); // its sentinels have not arrived yet
+    stdout.write('from r1\n');
+    await tick();
+    assert.deepEqual(await logs.take('r2', 60_000, []), { text: '', truncated: false });
+    stdout.write(end('r1'));
+    stderr.write(end('r1'));
+    assert.equal((await first).text, 'from r1\n');
+  });
+
   it('keeps text written before the sentinel on the same line', async () => {
     const { stdout, stderr, logs } = setup();
     stdout.write(`no newline${end('r1')}`);

@@ -59,14 +59,38 @@ function request(method, urlPath, body, headers) {
 let currentId; // request id of the invocation in progress (undefined between invocations)
 let sentinelWritten = true;
 
-/** Flush point of an invocation: everything written before belongs to it (the agent splits logs here). */
-function endOfInvocation(id) {
-  if (sentinelWritten) return;
+// Which of stdout/stderr an invocation wrote to: only those get its end mark, so an invocation that
+// printed nothing sends nothing through the engine's log pipes. (Writes below the streams, e.g. a
+// child process inheriting the fds, are not seen; they go to the next marked invocation.)
+const written = { stdout: false, stderr: false };
+const rawWrite = {};
+for (const name of ['stdout', 'stderr']) {
+  const stream = process[name];
+  const write = stream.write;
+  rawWrite[name] = (text) => write.call(stream, text);
+  stream.write = function trackedWrite(...args) {
+    written[name] = true;
+    return write.apply(this, args);
+  };
+}
+
+/**
+ * Flush point of an invocation: everything written before belongs to it (the agent splits logs
+ * here). Returns the streams marked, for the Stratus-Log-Sentinels header.
+ */
+function endOfInvocation(id, everyStream = false) {
+  if (sentinelWritten) return '';
   sentinelWritten = true;
   const line = `\u001eSTRATUS_END ${id}\u001e\n`;
+  const marked = [];
   // stdout/stderr are pipes here, which Node writes synchronously on Linux: order is kept.
-  process.stdout.write(line);
-  process.stderr.write(line);
+  for (const name of ['stdout', 'stderr']) {
+    if (!everyStream && !written[name]) continue;
+    rawWrite[name](line);
+    written[name] = false;
+    marked.push(name);
+  }
+  return marked.join(',');
 }
 
 /** As on Lambda: console lines carry time, request id and level (all on stdout). */
@@ -225,7 +249,7 @@ process.on('unhandledRejection', (reason) => {
   const err = new RuntimeError('Runtime.UnhandledPromiseRejection', String(reason), reason instanceof Error ? reason : undefined);
   reportFatal(err, 128);
 });
-process.on('exit', () => { if (currentId) endOfInvocation(currentId); });
+process.on('exit', () => { if (currentId) endOfInvocation(currentId, true); });
 
 /** Runs one invocation; resolves with {result} or {error} once, whichever way the handler ends. */
 function runHandler(handler, event, id, headers) {
@@ -291,9 +315,9 @@ function parseJson(s) {
 }
 
 function postError(id, e) {
-  endOfInvocation(id);
+  const marked = endOfInvocation(id);
   return request('POST', `${BASE}/runtime/invocation/${id}/error`, JSON.stringify(e),
-    { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType });
+    { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType, 'Stratus-Log-Sentinels': marked });
 }
 
 let functionConfig;
@@ -343,8 +367,8 @@ async function main() {
       process.stdout.write(`${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(outcome.error)}\n`);
       posted = await postError(id, outcome.error);
     } else {
-      endOfInvocation(id);
-      posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, JSON_HEADERS);
+      const marked = endOfInvocation(id);
+      posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, { ...JSON_HEADERS, 'Stratus-Log-Sentinels': marked });
     }
     if (posted.status >= 300 && posted.status !== 413) { // 413: the agent already failed it as Function.ResponseSizeTooLarge
       process.stderr.write(`stratus bootstrap: posting the result of ${id} answered ${posted.status}: ${posted.body.toString('utf8', 0, 200)}\n`);

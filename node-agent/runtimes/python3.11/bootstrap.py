@@ -9,6 +9,7 @@ Standard library only; one persistent keep-alive HTTP connection to the agent.
 """
 import sys
 import os
+import io
 import time
 import json
 import http.client
@@ -174,19 +175,58 @@ def _log_error(error):
         pass
 
 
-def _end_of_invocation(request_id):
-    """Flush the function's output and mark its end on both streams (the agent splits logs there)."""
-    line = SENTINEL % request_id
-    try:
-        sys.stdout.flush()
-    except Exception:
-        pass
-    try:
-        sys.stderr.flush()
-    except Exception:
-        pass
-    os.write(1, line.encode())
-    os.write(2, line.encode())
+class _TrackedText(io.TextIOWrapper):
+    """sys.stdout / sys.stderr that remember being written to: an invocation that printed nothing
+    needs no end mark, so nothing passes through the engine's log pipes for it."""
+
+    written = False
+
+    def write(self, s):
+        self.written = True
+        return io.TextIOWrapper.write(self, s)
+
+    def writelines(self, lines):
+        self.written = True
+        return io.TextIOWrapper.writelines(self, lines)
+
+    @property
+    def buffer(self):
+        # whoever takes the binary layer may write below us: count it as written
+        self.written = True
+        return io.TextIOWrapper.buffer.__get__(self)
+
+    def fileno(self):
+        self.written = True
+        return io.TextIOWrapper.fileno(self)
+
+
+def _track_output():
+    """Same fds, encoding and write-through as the interpreter's streams (sys.__stdout__ keeps the
+    originals alive, so their buffers are never closed under us)."""
+    for name in ("stdout", "stderr"):
+        old = getattr(sys, name)
+        setattr(sys, name, _TrackedText(old.buffer, encoding=old.encoding, errors=old.errors,
+                                        line_buffering=old.line_buffering, write_through=True))
+
+
+def _end_of_invocation(request_id, every_stream=False):
+    """Flush the function's output and mark its end on each stream it wrote to (the agent splits
+    logs there); returns the streams marked, for the Stratus-Log-Sentinels header."""
+    line = (SENTINEL % request_id).encode()
+    marked = []
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        stream = getattr(sys, name)
+        try:
+            stream.flush()
+        except Exception:
+            pass
+        # a stream the function replaced is not tracked: mark it to be safe
+        if every_stream or not isinstance(stream, _TrackedText) or stream.written:
+            os.write(fd, line)
+            marked.append(name)
+            if isinstance(stream, _TrackedText):
+                stream.written = False
+    return ",".join(marked)
 
 
 # ---------------------------------------------------------------- start-up
@@ -286,13 +326,13 @@ _request_id = None
 
 def main():
     global _fn, _request_id
+    _track_output()
     _setup_logging()
     _fn = _wait_for_function()
     _specialize(_fn)
     handler = _load_handler(_fn["handler"])
 
     next_path = "/2018-06-01/runtime/invocation/next"
-    json_headers = {"Content-Type": "application/json"}
     dumps = _encoder.encode
     loads = json.loads
     while True:
@@ -323,7 +363,7 @@ def main():
             except BaseException:
                 # sys.exit / KeyboardInterrupt: as on Lambda the process ends (the agent reports
                 # Runtime.ExitError); the output so far still belongs to this invocation.
-                _end_of_invocation(request_id)
+                _end_of_invocation(request_id, every_stream=True)
                 raise
         if error is None:
             try:
@@ -332,13 +372,15 @@ def main():
                 error = _error("Runtime.MarshalError", "Unable to marshal response: %s" % e, [], request_id)
         if error is not None:
             _log_error(error)
-        _end_of_invocation(request_id)
+        marked = _end_of_invocation(request_id)
         if error is None:
-            status, _, answer = _request("POST", "/2018-06-01/runtime/invocation/%s/response" % request_id, payload, json_headers)
+            status, _, answer = _request("POST", "/2018-06-01/runtime/invocation/%s/response" % request_id, payload,
+                                         {"Content-Type": "application/json", "Stratus-Log-Sentinels": marked})
         else:
             status, _, answer = _request("POST", "/2018-06-01/runtime/invocation/%s/error" % request_id,
                                          json.dumps(error).encode(),
-                                         {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]})
+                                         {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"],
+                                          "Stratus-Log-Sentinels": marked})
         if status >= 300 and status != 413:  # 413: the agent already failed it as Function.ResponseSizeTooLarge
             sys.stderr.write("stratus bootstrap: posting the result of %s answered %d: %s\n" % (request_id, status, answer[:200].decode("utf8", "replace")))
         _request_id = None

@@ -140,7 +140,7 @@ export class Invoker {
     const durationMs = performance.now() - t0;
     // Logs must be claimed before the container can serve another invocation.
     // (A dead or killed container's output ends, which resolves its logs at once.)
-    const logs = c.logs?.take(requestId, this.deps.logGraceMs ?? 250) ?? Promise.resolve({ text: '', truncated: false });
+    const logs = c.logs?.take(requestId, this.deps.logGraceMs ?? 250, outcome?.logStreams) ?? Promise.resolve({ text: '', truncated: false });
 
     const response: InvokeResponseInput = {
       ...base,

@@ -8,6 +8,7 @@ const SENTINEL = '\u001eSTRATUS_END ';
 export const TRUNCATION_MARKER = '\n[stratus] logs truncated at 256 KB\n';
 
 type StreamName = 'stdout' | 'stderr';
+const BOTH: readonly StreamName[] = ['stdout', 'stderr'];
 
 export interface InvocationLogs { text: string; truncated: boolean }
 
@@ -19,7 +20,7 @@ export class LogCollector {
   private readonly deferred: Record<StreamName, string[]> = { stdout: [], stderr: [] };
   private readonly carry: Record<StreamName, string> = { stdout: '', stderr: '' };
   private readonly ended = new Set<StreamName>();
-  private readonly waiters = new Map<string, { resolve: (logs: InvocationLogs) => void; timer: NodeJS.Timeout }>();
+  private readonly waiters = new Map<string, { resolve: (logs: InvocationLogs) => void; timer: NodeJS.Timeout; streams: readonly StreamName[] }>();
   private readonly completed = new Map<string, InvocationLogs>();
 
   constructor(streams: { stdout: Readable; stderr: Readable }, private readonly maxBytes: number) {
@@ -33,17 +34,21 @@ export class LogCollector {
   }
 
   /**
-   * Resolves with the logs of `requestId` once both streams passed its sentinel, the container's
-   * output ended, or `graceMs` passed (a `provided` runtime writes no sentinels: then whatever came
-   * so far is that invocation's).
+   * Resolves with the logs of `requestId` once the streams that carry its sentinel passed it, the
+   * container's output ended, or `graceMs` passed (a `provided` runtime writes no sentinels: then
+   * whatever came so far is that invocation's). `streams` are the streams the runtime said it marked
+   * (default both). None means the invocation wrote nothing: its logs are empty, and whatever is
+   * buffered stays for the invocation still waiting for it (output written below the runtime's
+   * streams, e.g. by a child process, goes to the next invocation that marks its end).
    */
-  take(requestId: string, graceMs: number): Promise<InvocationLogs> {
+  take(requestId: string, graceMs: number, streams: readonly StreamName[] = BOTH): Promise<InvocationLogs> {
+    if (streams.length === 0) return Promise.resolve({ text: '', truncated: false });
     const ready = this.completed.get(requestId);
     if (ready) { this.completed.delete(requestId); return Promise.resolve(ready); }
-    if (this.ended.size === 2) return Promise.resolve(this.cut());
+    if (this.ended.size === 2 || this.passed(requestId, streams)) return Promise.resolve(this.cut());
     return new Promise((resolve) => {
       const timer = setTimeout(() => { this.waiters.delete(requestId); resolve(this.cut()); }, graceMs);
-      this.waiters.set(requestId, { resolve, timer });
+      this.waiters.set(requestId, { resolve, timer, streams });
     });
   }
 
@@ -100,17 +105,21 @@ export class LogCollector {
 
   private streamDone(name: StreamName, id: string): void {
     this.done.set(name, id);
-    if (this.done.size < 2) return;
-    const logs = this.cut();
     const w = this.waiters.get(id);
     if (w) {
+      if (!this.passed(id, w.streams)) return;
       clearTimeout(w.timer);
       this.waiters.delete(id);
-      w.resolve(logs);
-    } else {
-      this.completed.set(id, logs);
+      w.resolve(this.cut());
+    } else if (this.done.size === 2) {
+      this.completed.set(id, this.cut());
       if (this.completed.size > 8) this.completed.delete(this.completed.keys().next().value!); // nobody asked: bounded
     }
+  }
+
+  /** Every one of `streams` passed the sentinel of `id`. */
+  private passed(id: string, streams: readonly StreamName[]): boolean {
+    return streams.every((s) => this.done.get(s) === id);
   }
 
   private cut(): InvocationLogs {

@@ -24,9 +24,20 @@ export interface InvocationInput {
   cognitoIdentity?: string;
 }
 
-export type InvocationOutcome =
+export type LogStream = 'stdout' | 'stderr';
+
+export type InvocationOutcome = (
   | { kind: 'response'; payload: Buffer }
-  | { kind: 'error'; errorType: string; errorMessage: string; stackTrace: string[]; payload: Buffer }; // payload = the error JSON
+  | { kind: 'error'; errorType: string; errorMessage: string; stackTrace: string[]; payload: Buffer } // payload = the error JSON
+) & {
+  /**
+   * The streams on which the runtime wrote this invocation's end mark (its `Stratus-Log-Sentinels`
+   * header): our bootstraps mark only the streams the invocation wrote to, so a silent invocation
+   * sends nothing through the engine's log pipes. Undefined: the header was absent (both, or none
+   * for a runtime that writes no marks; the log collector then waits its grace time).
+   */
+  logStreams?: LogStream[];
+};
 
 /** The handler could not be loaded (posted to /runtime/init/error). specialize() rejects with it. */
 export class RuntimeInitError extends Error {
@@ -85,6 +96,18 @@ const INIT_ERROR = '/2018-06-01/runtime/init/error';
 const INVOCATION = '/2018-06-01/runtime/invocation/';
 const ACCEPTED = Buffer.from('{"status":"OK"}');
 const JSON_TYPE = 'application/json';
+const LOG_SENTINELS_HEADER = 'stratus-log-sentinels';
+
+function logStreamsOf(req: IncomingMessage): LogStream[] | undefined {
+  const h = req.headers[LOG_SENTINELS_HEADER];
+  if (typeof h !== 'string') return undefined;
+  const out: LogStream[] = [];
+  for (const part of h.split(',')) {
+    const name = part.trim();
+    if ((name === 'stdout' || name === 'stderr') && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
 
 export function errorPayload(errorType: string, errorMessage: string, stackTrace: string[]): Buffer {
   return Buffer.from(JSON.stringify({ errorType, errorMessage, stackTrace }));
@@ -289,7 +312,7 @@ class Session implements RuntimeSession {
           `Response payload size (${size} bytes) exceeded maximum allowed payload size (${limit} bytes).`));
         return refuse(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${limit} bytes).`);
       }
-      this.settle({ kind: 'response', payload: body });
+      this.settle({ kind: 'response', payload: body, logStreams: logStreamsOf(req) });
       reply(res, 202, ACCEPTED);
     });
   }
@@ -308,7 +331,7 @@ class Session implements RuntimeSession {
         return refuse(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${limit} bytes).`);
       }
       const e = parseRuntimeError(body, req.headers['lambda-runtime-function-error-type']);
-      this.settle(errorOutcome(e.errorType, e.errorMessage, e.stackTrace));
+      this.settle({ ...errorOutcome(e.errorType, e.errorMessage, e.stackTrace), logStreams: logStreamsOf(req) });
       reply(res, 202, ACCEPTED);
     });
   }
