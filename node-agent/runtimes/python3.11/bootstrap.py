@@ -12,7 +12,7 @@ import os
 import io
 import time
 import json
-import http.client
+import socket
 import importlib
 import traceback
 import decimal
@@ -29,17 +29,73 @@ BOOTSTRAP_FILE = os.path.abspath(__file__)
 SENTINEL = "\x1eSTRATUS_END %s\x1e\n"
 
 _host, _, _port = API.rpartition(":")
-_conn = http.client.HTTPConnection(_host, int(_port))
+
+
+class _RuntimeConnection(object):
+    """The Runtime API on one keep-alive connection: a minimal HTTP/1.1 client, because the agent
+    always answers with Content-Length and http.client costs five times the CPU per invocation
+    (112 against 23 µs for /next plus the response post, measured on loopback), which a 128 MB
+    function, with 7% of a core, pays on every call. (AWS's own Python runtime client is native
+    code for the same reason.)"""
+
+    def __init__(self, host, port):
+        self.address = (host, port)
+        self.sock = None
+        self.rfile = None
+
+    def close(self):
+        if self.sock is not None:
+            try:
+                self.rfile.close()
+                self.sock.close()
+            except OSError:
+                pass
+        self.sock = self.rfile = None
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers with lower-case names, body). Raises OSError when the connection broke."""
+        if self.sock is None:
+            self.sock = socket.create_connection(self.address)
+            self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self.rfile = self.sock.makefile("rb")
+        head = "%s %s HTTP/1.1\r\nHost: %s\r\n" % (method, path, API)
+        if headers:
+            head += "".join("%s: %s\r\n" % kv for kv in headers.items())
+        if body is not None:
+            head += "Content-Length: %d\r\n" % len(body)
+        data = (head + "\r\n").encode("latin-1")
+        self.sock.sendall(data + body if body else data)
+        line = self.rfile.readline(65537)
+        if not line:
+            raise ConnectionResetError("the runtime API closed the connection")
+        status = int(line.split(None, 2)[1])
+        fields = {}
+        while True:
+            line = self.rfile.readline(65537)
+            if line in (b"\r\n", b"\n"):
+                break
+            if not line:
+                raise ConnectionResetError("the runtime API closed the connection")
+            name, _, value = line.partition(b":")
+            fields[name.strip().lower().decode("latin-1")] = value.strip().decode("utf-8", "replace")
+        length = int(fields.get("content-length") or 0)
+        payload = self.rfile.read(length) if length else b""
+        if len(payload) < length:
+            raise ConnectionResetError("the runtime API closed the connection mid-body")
+        if fields.get("connection", "").lower() == "close":
+            self.close()
+        return status, fields, payload
+
+
+_conn = _RuntimeConnection(_host, int(_port))
 
 
 def _request(method, path, body=None, headers=None):
     """One request on the persistent connection; reconnects once if the agent closed it."""
     for attempt in (0, 1):
         try:
-            _conn.request(method, path, body=body, headers=headers or {})
-            resp = _conn.getresponse()
-            return resp.status, resp.headers, resp.read()
-        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError, http.client.CannotSendRequest):
+            return _conn.request(method, path, body, headers)
+        except OSError:
             _conn.close()
             if attempt:
                 raise
@@ -340,9 +396,9 @@ def main():
         if status != 200:
             sys.stderr.write("stratus bootstrap: /next answered %d: %s\n" % (status, body[:200].decode("utf8", "replace")))
             sys.exit(1)
-        request_id = headers.get("Lambda-Runtime-Aws-Request-Id")
+        request_id = headers.get("lambda-runtime-aws-request-id")
         _request_id = request_id
-        trace_id = headers.get("Lambda-Runtime-Trace-Id")
+        trace_id = headers.get("lambda-runtime-trace-id")
         if trace_id:
             os.environ["_X_AMZN_TRACE_ID"] = trace_id
         error = None
@@ -352,10 +408,10 @@ def main():
         except ValueError as e:
             error = _error("Runtime.UnmarshalError", "Unable to unmarshal input: %s" % e, [], request_id)
         if error is None:
-            context = LambdaContext(request_id, int(headers.get("Lambda-Runtime-Deadline-Ms") or 0),
-                                    headers.get("Lambda-Runtime-Invoked-Function-Arn"),
-                                    headers.get("Lambda-Runtime-Client-Context"),
-                                    headers.get("Lambda-Runtime-Cognito-Identity"))
+            context = LambdaContext(request_id, int(headers.get("lambda-runtime-deadline-ms") or 0),
+                                    headers.get("lambda-runtime-invoked-function-arn"),
+                                    headers.get("lambda-runtime-client-context"),
+                                    headers.get("lambda-runtime-cognito-identity"))
             try:
                 result = handler(event, context)
             except Exception:
