@@ -1,0 +1,74 @@
+// Where a warm invocation's time goes, at the agent's gRPC port: sequential calls to one no-op
+// function per runtime and memory size, with the container's CPU time per call (cgroup cpuacct) and
+// how often the kernel throttled it (cpu.stat). Usage:
+//   npx tsx node-agent/src/tools/warm-profile.ts [docker|gvisor] [calls] [memory,...]
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as grpc from '@grpc/grpc-js';
+import { call, createClient, createLogger, loadConfig, type StratusConfig } from '@stratus/common';
+import { proto, type FunctionServiceClient, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
+import { startControlPlane } from '../../../control-plane/src/server';
+import { startAgent } from '../server';
+
+type Ctor<T> = new (...a: ConstructorParameters<typeof grpc.Client>) => T;
+const backend = process.argv[2] ?? 'docker';
+const calls = Number(process.argv[3] ?? 500);
+const memories = (process.argv[4] ?? '128,1769').split(',').map(Number);
+const logger = createLogger('profile');
+logger.level = 'warn';
+const q = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
+const CODE = {
+  'python3.11': { handler: 'app.handler', files: { 'app.py': 'def handler(event, context):\n    return None\n' } },
+  'nodejs20.x': { handler: 'index.handler', files: { 'index.js': 'exports.handler = async () => null;\n' } },
+} as const;
+const cg = (ctl: string, id: string) => fs.readdirSync('/sys/fs/cgroup/' + ctl).includes('docker') ? `/sys/fs/cgroup/${ctl}/docker/${id}` : `/sys/fs/cgroup/${ctl}/${id}`;
+const readStat = (id: string) => {
+  const usage = Number(fs.readFileSync(`${cg('cpuacct', id)}/cpuacct.usage`, 'utf8'));
+  const stat = Object.fromEntries(fs.readFileSync(`${cg('cpu', id)}/cpu.stat`, 'utf8').trim().split('\n').map((l) => l.split(' ')).map(([k, v]) => [k, Number(v)]));
+  return { usage, throttled: stat.nr_throttled ?? 0, periods: stat.nr_periods ?? 0 };
+};
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-profile-'));
+const label = `stratus-profile-${randomUUID().slice(0, 6)}`;
+const base = loadConfig({ host: '127.0.0.1', controlPort: 0, dataDir: path.join(tmp, 'control'), databaseUrl: undefined, containerLabel: label, backends: [backend], defaultBackend: backend, prewarmPerRuntime: 1, memoryBudgetMb: 8192, agentMetricsPort: 0, metricsEnabled: false } as Partial<StratusConfig>);
+const control = await startControlPlane(base, { logger, nats: null, metrics: false });
+base.controlAddress = `127.0.0.1:${control.port}`;
+const agent = await startAgent({ ...base, agentId: `${label}-a`, agentPort: 0, agentAdvertiseAddress: '', functionNetwork: `${label}-net`, dataDir: path.join(tmp, 'agent') }, { logger, telemetry: null, buildImages: false, runtimes: ['python3.11', 'nodejs20.x'] });
+const functions = createClient(proto.FunctionService as unknown as Ctor<FunctionServiceClient>, base.controlAddress);
+const inv = createClient(proto.InvocationService as unknown as Ctor<InvocationServiceClient>, `127.0.0.1:${agent.port}`);
+const invoke = (fn: string) => call<object, InvokeResponse>(inv, inv.Invoke, { function: fn, payload: Buffer.from('{}') });
+try {
+  for (const memoryMb of memories) {
+    for (const runtime of ['python3.11', 'nodejs20.x'] as const) {
+      const name = `prof-${runtime.replace('.', '')}-${memoryMb}`;
+      await call(functions, functions.CreateFunction, { name, runtime, handler: CODE[runtime].handler, files: CODE[runtime].files, backend, memoryMb });
+      await new Promise((r) => setTimeout(r, 300));
+      for (let i = 0; i < 30; i++) await invoke(name);
+      const c = agent.pool.list().find((p) => p.fn?.name === name);
+      if (!c) throw new Error(`no container for ${name}`);
+      const before = readStat(c.id);
+      const lat: number[] = [], dur: number[] = [];
+      const t = performance.now();
+      for (let i = 0; i < calls; i++) {
+        const t0 = performance.now();
+        const r = await invoke(name);
+        lat.push(performance.now() - t0);
+        dur.push(r.durationMs);
+      }
+      const wall = performance.now() - t;
+      const after = readStat(c.id);
+      const cpuUs = (after.usage - before.usage) / 1e3 / calls;
+      console.log(`${backend} ${runtime.padEnd(10)} ${String(memoryMb).padStart(4)} MB  agent p50 ${q(lat, 0.5).toFixed(2)} p99 ${q(lat, 0.99).toFixed(2)} ms | handler p50 ${q(dur, 0.5).toFixed(2)} ms | container CPU ${cpuUs.toFixed(0)} µs/call | throttled ${after.throttled - before.throttled}/${after.periods - before.periods} periods | ${(calls / wall * 1000).toFixed(0)} calls/s`);
+    }
+  }
+} finally {
+  functions.close();
+  inv.close();
+  await agent.close();
+  await control.close();
+  try { execFileSync('docker', ['network', 'rm', `${label}-net`], { stdio: 'ignore' }); } catch { /* gone */ }
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
