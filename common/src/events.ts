@@ -3,7 +3,11 @@
 import type { Invocation } from '@stratus/proto';
 
 export const SUBJECTS = {
-  /** One event per invocation: stratus.v1.invocations.<agentId>. JetStream stream INVOCATIONS keeps them until stored. */
+  /**
+   * Invocation events: stratus.v1.invocations.<agentId>. A message carries one InvocationEvent or a
+   * JSON array of them (agents batch what finished within a few ms: one JetStream publish, store
+   * and delivery per batch, not per invocation). JetStream stream INVOCATIONS keeps them until stored.
+   */
   invocation: (agentId: string) => `stratus.v1.invocations.${agentId}`,
   invocationsAll: 'stratus.v1.invocations.>',
   /** Gauges sampled by each agent on an interval: stratus.v1.gauges.<agentId>. */
@@ -29,6 +33,21 @@ export const EVENT_SCHEMA_VERSION = 1;
 /** The invocation event: the stored record's fields, with the schema version. */
 export interface InvocationEvent extends Invocation {
   schema: typeof EVENT_SCHEMA_VERSION;
+}
+
+/**
+ * The invocation events of one message (one event, or an array of them), each checked for the
+ * schema version; anything else in it is left out and counted in `invalid`.
+ */
+export function invocationEventsOf(body: unknown): { events: InvocationEvent[]; invalid: number } {
+  const list = Array.isArray(body) ? body : [body];
+  const events: InvocationEvent[] = [];
+  let invalid = 0;
+  for (const e of list) {
+    if (e && typeof e === 'object' && (e as { schema?: unknown }).schema === EVENT_SCHEMA_VERSION) events.push(e as InvocationEvent);
+    else invalid++;
+  }
+  return { events, invalid };
 }
 
 export interface GaugeEvent {

@@ -9,7 +9,11 @@ export interface OutboxItem {
   payload: unknown;
   /** Estimated bytes, for the byte bound (not exact: avoids encoding on the hot path). */
   bytes: number;
+  /** Records the item carries (a batch carries several; default 1): what held, dropped and published count. */
+  records?: number;
 }
+
+const recordsOf = (item: OutboxItem): number => item.records ?? 1;
 
 export interface OutboxLimits {
   maxItems: number;
@@ -26,6 +30,8 @@ export class Outbox {
   /** Items taken out for publishing and not yet acknowledged or put back: counted in the bounds. */
   private inFlightItems = 0;
   private inFlightBytes = 0;
+  private recordsHeld = 0;
+  /** Records dropped to keep the bounds. */
   dropped = 0;
 
   constructor(readonly limits: OutboxLimits = DEFAULT_OUTBOX_LIMITS) {}
@@ -36,21 +42,22 @@ export class Outbox {
   get bytes(): number {
     return this.bytesHeld;
   }
-  /** Waiting plus in flight. */
+  /** Records waiting plus in flight. */
   get held(): number {
-    return this.length + this.inFlightItems;
+    return this.recordsHeld;
   }
 
   push(item: OutboxItem): void {
     this.items.push(item);
     this.bytesHeld += item.bytes;
+    this.recordsHeld += recordsOf(item);
     while (
       this.length > 0 &&
       (this.length + this.inFlightItems > this.limits.maxItems || this.bytesHeld + this.inFlightBytes > this.limits.maxBytes)
     ) {
       const old = this.shiftOne();
       if (!old) break;
-      this.dropped++;
+      this.drop(old);
     }
   }
 
@@ -71,6 +78,7 @@ export class Outbox {
     for (const item of items) {
       this.inFlightItems--;
       this.inFlightBytes -= item.bytes;
+      this.recordsHeld -= recordsOf(item);
     }
   }
 
@@ -81,12 +89,22 @@ export class Outbox {
     const rest = this.items.slice(this.head);
     this.items = [...items, ...rest];
     this.head = 0;
-    for (const item of items) this.bytesHeld += item.bytes;
+    for (const item of items) {
+      this.bytesHeld += item.bytes;
+      this.recordsHeld += recordsOf(item);
+    }
     // the bounds still hold: drop the oldest if newer records filled the space meanwhile
     while (this.length > this.limits.maxItems || this.bytesHeld > this.limits.maxBytes) {
-      if (!this.shiftOne()) break;
-      this.dropped++;
+      const old = this.shiftOne();
+      if (!old) break;
+      this.drop(old);
     }
+  }
+
+  private drop(item: OutboxItem): void {
+    const n = recordsOf(item);
+    this.recordsHeld -= n;
+    this.dropped += n;
   }
 
   private shiftOne(): OutboxItem | undefined {

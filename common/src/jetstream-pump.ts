@@ -121,7 +121,7 @@ export class JetStreamPump {
       }
     });
     this.outbox.settle(acked);
-    this.stats.published += acked.length;
+    this.stats.published += acked.reduce((n, item) => n + (item.records ?? 1), 0);
     if (failed.length > 0) {
       this.outbox.putBack(failed);
       this.stats.failures += failed.length;

@@ -23,7 +23,7 @@ const gauges = (): Omit<GaugeEvent, 'schema' | 'agentId' | 'at'> => ({
   hostMemoryTotalMb: 24000,
 });
 
-/** Message ids (record ids) in the invocation stream, read with an ephemeral consumer. */
+/** Record ids in the invocation stream (messages carry one record or a batch), read with an ephemeral consumer. */
 async function idsInStream(nc: NatsConnection): Promise<string[]> {
   const jsm = await nc.jetstreamManager();
   const info = await jsm.streams.info(INVOCATIONS_STREAM);
@@ -32,13 +32,16 @@ async function idsInStream(nc: NatsConnection): Promise<string[]> {
   const ci = await jsm.consumers.add(INVOCATIONS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30e9 });
   const consumer = await js.consumers.get(INVOCATIONS_STREAM, ci.name);
   const ids: string[] = [];
-  while (ids.length < total) {
+  let messages = 0;
+  while (messages < total) {
     const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
     let got = 0;
     for await (const m of batch) {
-      ids.push(m.json<{ id: string }>().id);
+      const body = m.json<{ id: string } | { id: string }[]>();
+      ids.push(...(Array.isArray(body) ? body : [body]).map((e) => e.id));
       got++;
     }
+    messages += got;
     if (got === 0) break;
   }
   await jsm.consumers.delete(INVOCATIONS_STREAM, ci.name);

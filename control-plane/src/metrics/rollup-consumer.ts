@@ -7,7 +7,7 @@
 // (AckPolicy.All would be cheaper but acks a lost delivery along with later ones: a silent loss.)
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { EVENT_SCHEMA_VERSION, type InvocationEvent, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
+import { EVENT_SCHEMA_VERSION, invocationEventsOf, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
 import { RollupAggregator } from './aggregator';
 import { readConsumedSeqs, writeRollups, type MetricsDb } from './rollup-store';
 import { SeqSet } from './seq-set';
@@ -131,20 +131,27 @@ export class RollupConsumer {
   }
 
   private fold(agg: RollupAggregator, m: JsMsg): void {
-    let body: { schema?: number };
+    let body: unknown;
     try {
-      body = m.json<{ schema?: number }>();
+      body = m.json<unknown>();
     } catch {
       this.stats.invalid++;
       return;
     }
-    if (!body || body.schema !== EVENT_SCHEMA_VERSION) {
+    const kind = m.subject.split('.')[2];
+    if (kind === 'invocations') {
+      // one event or a batch of them per message
+      const { events, invalid } = invocationEventsOf(body);
+      for (const e of events) agg.addInvocation(e);
+      this.stats.invalid += invalid;
+      this.stats.processed += events.length;
+      return;
+    }
+    if (!body || (body as { schema?: number }).schema !== EVENT_SCHEMA_VERSION) {
       this.stats.invalid++;
       return;
     }
-    const kind = m.subject.split('.')[2];
-    if (kind === 'invocations') agg.addInvocation(body as InvocationEvent);
-    else if (kind === 'throttles') agg.addThrottles(body as ThrottleEvent);
+    if (kind === 'throttles') agg.addThrottles(body as ThrottleEvent);
     else if (kind === 'overhead') agg.addOverhead(body as OverheadEvent);
     else {
       this.stats.invalid++;
@@ -152,4 +159,5 @@ export class RollupConsumer {
     }
     this.stats.processed++;
   }
+
 }

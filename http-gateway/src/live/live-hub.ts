@@ -2,7 +2,7 @@
 // connected clients, each of which filters and batches for itself. Subscribed while at least one
 // client follows; attaches to the gateway's connection as soon as it exists.
 import type { NatsConnection, Subscription } from 'nats';
-import { SUBJECTS, type GaugeEvent, type InvocationEvent, type Logger } from '@stratus/common';
+import { SUBJECTS, invocationEventsOf, type GaugeEvent, type InvocationEvent, type Logger } from '@stratus/common';
 
 export interface LiveListener {
   invocation(e: InvocationEvent): void;
@@ -50,13 +50,13 @@ export class LiveHub {
       nc.subscribe(SUBJECTS.invocationsAll, {
         callback: (err, msg) => {
           if (err) return;
-          let e: InvocationEvent;
+          let events: InvocationEvent[];
           try {
-            e = msg.json<InvocationEvent>();
+            events = invocationEventsOf(msg.json<unknown>()).events; // one event or a batch
           } catch {
             return;
           }
-          for (const l of this.listeners) l.invocation(e);
+          for (const e of events) for (const l of this.listeners) l.invocation(e);
         },
       }),
       nc.subscribe(SUBJECTS.gaugesAll, {

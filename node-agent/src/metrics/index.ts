@@ -2,10 +2,11 @@
 // path; gauges are sampled every GAUGE_INTERVAL_MS and published on core NATS; Prometheus scrapes
 // /metrics on the agent's metrics port. See docs/metrics.md.
 //
-// Delivery: recordInvocation pushes onto a bounded outbox (100k records / 64 MB) and returns. A pump
-// publishes batches with JetStream acknowledgements and Nats-Msg-Id = record id; a record leaves the
-// outbox only once acknowledged, so a NATS outage (or restart) loses nothing up to the bound, and a
-// resend of a record that did arrive is deduplicated by the stream.
+// Delivery: recordInvocation adds the record to a batch (what finishes within 5 ms, one message) that
+// goes onto a bounded outbox (100k messages / 64 MB), and returns. A pump publishes with JetStream
+// acknowledgements and Nats-Msg-Id = the batch's first record id; a batch leaves the outbox only once
+// acknowledged, so a NATS outage (or restart) loses nothing up to the bound, and a resend of a batch
+// that did arrive is deduplicated by the stream.
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,6 +31,9 @@ export { Outbox, DEFAULT_OUTBOX_LIMITS } from '@stratus/common';
 
 export const GAUGE_INTERVAL_MS = 2_000;
 const THROTTLE_FLUSH_MS = 1_000;
+const BATCH_MAX_DELAY_MS = 5;
+const BATCH_MAX_EVENTS = 256;
+const BATCH_MAX_BYTES = 256 * 1024; // estimated; NATS refuses messages over 1 MB
 
 export interface AgentTelemetry {
   /** Never blocks; batched publishing on NATS JetStream, bounded buffer while NATS is down. */
@@ -116,6 +120,25 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     }
   }
 
+  // Invocation records leave in batches: what finished within BATCH_MAX_DELAY_MS goes out as one
+  // message (one JetStream publish, store, ack and delivery to each consumer instead of one per
+  // invocation: metrics on cost 62% of throughput at c=32 before, measured by npm run bench). The
+  // batch is one outbox item, so a resend is the same message with the same Nats-Msg-Id (the first
+  // record's id) and deduplicated.
+  let batch: InvocationEvent[] = [];
+  let batchBytes = 0;
+  let batchTimer: NodeJS.Timeout | undefined;
+  const flushBatch = () => {
+    if (batchTimer) clearTimeout(batchTimer);
+    batchTimer = undefined;
+    if (batch.length === 0) return;
+    const events = batch;
+    outbox.push({ subject: invocationSubject, msgId: events[0].id, payload: events.length === 1 ? events[0] : events, bytes: batchBytes, records: events.length });
+    batch = [];
+    batchBytes = 0;
+    pump.kick();
+  };
+
   // throttles: counted per function and backend, one JetStream event per second at most
   let throttleCounts = new Map<string, { function: string; backend: string; count: number; at: string }>();
   const flushThrottles = () => {
@@ -160,9 +183,10 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
         logger.debug({ err }, 'prometheus update failed');
       }
       if (!publish) return;
-      const bytes = 700 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
-      outbox.push({ subject: invocationSubject, msgId: record.id, payload: record, bytes });
-      pump.kick();
+      batch.push(record);
+      batchBytes += 700 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
+      if (batch.length >= BATCH_MAX_EVENTS || batchBytes >= BATCH_MAX_BYTES) flushBatch();
+      else batchTimer ??= setTimeout(flushBatch, BATCH_MAX_DELAY_MS);
     },
     recordThrottle(fn: string, backend: string): void {
       try {
@@ -191,6 +215,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
       clearInterval(gaugeTimer);
       clearInterval(throttleTimer);
       flushThrottles();
+      flushBatch();
       await pump.close(5_000);
       if (outbox.held > 0) logger.warn({ held: outbox.held }, 'telemetry closed with unpublished events');
       await new Promise<void>((resolve) => server.close(() => resolve()));
