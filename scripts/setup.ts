@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '@stratus/common';
 import type { RuntimeImageInfo } from '@stratus/node-agent/images/index.ts';
 import { ensureChromium } from './setup/chromium';
+import { ensurePrometheus } from './setup/prometheus';
 import { ensureDocker } from './setup/docker';
 import { ensureGvisor } from './setup/gvisor';
 import { ensureImages } from './setup/images';
@@ -21,6 +22,8 @@ export interface SetupOptions {
   role?: Role;
   /** Install Chromium for browser tests. */
   browser?: boolean;
+  /** Install Prometheus (server and promtool) for the metrics tests. */
+  prometheus?: boolean;
   /** Start or find NATS (default true unless the role is dashboard). */
   nats?: boolean;
 }
@@ -51,6 +54,7 @@ export async function runSetup(opts: SetupOptions = {}): Promise<SetupResult> {
   if (opts.nats ?? role !== 'dashboard') {
     result.nats = (await step('NATS (JetStream)', (r) => ensureNats(r, config.dataDir))).nats;
   }
+  if (opts.prometheus) await step('Prometheus (metrics tests)', (r) => ensurePrometheus(r));
   if (opts.browser) {
     result.chromiumPath = (await step('Chromium (browser tests)', (r) => ensureChromium(r))).path;
   }

@@ -101,7 +101,7 @@ async function main(): Promise<number> {
   try {
     if (!args.skipSetup) {
       console.log(pc.bold('Stratus tests: setting up'));
-      setup = await runSetup({ role: 'all', browser: args.kinds.includes('browser') });
+      setup = await runSetup({ role: 'all', browser: args.kinds.includes('browser'), prometheus: args.kinds.some((k) => k !== 'browser') });
       console.log(pc.dim(`set-up took ${formatMs(setup.ms)}`));
       if (setup.nats) env.NATS_URL = setup.nats.url;
       if (setup.chromiumPath) env.STRATUS_CHROMIUM_PATH = setup.chromiumPath;

@@ -105,7 +105,7 @@ let aptUpdated = false;
  * Installs Debian packages with apt-get (running `apt-get update` once per process first).
  * Needs root; without it, throws an error that says which packages to install by hand.
  */
-export async function aptInstall(packages: string[], onLine?: (line: string) => void): Promise<void> {
+export async function aptInstall(packages: string[], onLine?: (line: string) => void, opts: { startServices?: boolean } = {}): Promise<void> {
   if (packages.length === 0) return;
   if (process.getuid?.() !== 0) {
     throw new Error(`missing ${packages.join(', ')}: run as root, or install with: sudo apt-get install -y ${packages.join(' ')}`);
@@ -118,7 +118,15 @@ export async function aptInstall(packages: string[], onLine?: (line: string) => 
     if (update.code !== 0) onLine?.(`apt-get update exited with ${update.code}; trying the install anyway`);
     aptUpdated = true;
   }
-  await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env, onLine, timeoutMs: 20 * 60_000 });
+  // Debian starts a package's service on install unless /usr/sbin/policy-rc.d says no (exit 101).
+  const policy = '/usr/sbin/policy-rc.d';
+  const blockStart = opts.startServices === false && !fs.existsSync(policy);
+  if (blockStart) fs.writeFileSync(policy, '#!/bin/sh\n# written by Stratus set-up while installing; removed after\nexit 101\n', { mode: 0o755 });
+  try {
+    await runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env, onLine, timeoutMs: 20 * 60_000 });
+  } finally {
+    if (blockStart) fs.rmSync(policy, { force: true });
+  }
 }
 
 /** Makes sure each command exists, installing its Debian package when it does not. */
