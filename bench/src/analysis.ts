@@ -61,10 +61,10 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
     const d = find(rows, { scenario: 'throughput', target: 'stratus', backend: 'docker', fn: t.fn, concurrency: t.concurrency, metrics: 'on' });
     if (d && d.rps > 0) out.push({ name: `throughput ${t.fn} c=${t.concurrency}: gVisor / Docker`, value: r2(t.rps / d.rps), detail: `${t.rps} vs ${d.rps} req/s` });
   }
-  for (const off of rows.filter((r) => r.metrics === 'off' && (r.scenario === 'warm' || r.scenario === 'throughput'))) {
+  for (const off of rows.filter((r) => r.metrics === 'off' && (r.scenario === 'metrics-warm' || r.scenario === 'metrics-throughput'))) {
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
-    if (off.scenario === 'warm') out.push({ name: `metrics cost, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
+    if (off.scenario === 'metrics-warm') out.push({ name: `metrics cost, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
     else out.push({ name: `metrics cost, throughput ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s with metrics`, value: r2((100 * (off.rps - on.rps)) / off.rps), detail: `on ${on.rps}, off ${off.rps} req/s` });
   }
   return out;
@@ -91,10 +91,10 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
   for (const m of rows.filter((r) => r.scenario === 'mixed')) {
     out.push({ issue: 4, name: `mixed load ${m.durationSec} s, c=${m.concurrency}, ${m.backend}`, goal: 'zero failed invocations, zero leaked containers', measured: `${m.requests} requests, ${m.errors} failed; leaked containers: ${leaked ?? 'not checked'}`, pass: m.errors === 0 && leaked === 0 });
   }
-  for (const off of rows.filter((r) => r.metrics === 'off' && (r.scenario === 'warm' || r.scenario === 'throughput'))) {
+  for (const off of rows.filter((r) => r.metrics === 'off' && (r.scenario === 'metrics-warm' || r.scenario === 'metrics-throughput'))) {
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
-    if (off.scenario === 'warm') {
+    if (off.scenario === 'metrics-warm') {
       const pct = (100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50;
       out.push({ issue: 5, name: `metrics cost, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)`, pass: pct <= 5 });
     } else {

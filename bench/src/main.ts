@@ -30,6 +30,7 @@ import { writeDocs } from './report/docs.ts';
 import { burst } from './scenarios/burst.ts';
 import { coldStart } from './scenarios/cold.ts';
 import { containerMemory } from './scenarios/memory.ts';
+import { pairedThroughput, pairedWarm, type Side } from './scenarios/metrics-cost.ts';
 import { mixedLoad } from './scenarios/mixed.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { warmLatency } from './scenarios/warm.ts';
@@ -177,9 +178,9 @@ export async function main(argv: string[]): Promise<number> {
     // 3. Stratus, metrics on.
     if (has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed')) {
       leaked = await platformRun(ctx, step, latencyText, platforms, true);
-      // 4. Metrics off: the same warm and throughput measurements of the no-op functions.
+      // 4. What metrics cost: a metrics-on and a metrics-off platform side by side, in alternating rounds.
       if (opts.metricsCompare && has(opts, 'warm', 'throughput')) {
-        const l2 = await platformRun(ctx, step, latencyText, platforms, false);
+        const l2 = await metricsComparison(ctx, step, latencyText, platforms);
         if (l2 !== null) leaked = (leaked ?? 0) + l2;
       }
     }
@@ -223,6 +224,62 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 type StepFn = <T>(label: string, fn: () => Promise<T>, summary: (v: T) => string) => Promise<T | undefined>;
+
+/**
+ * Warm latency and throughput of the no-op functions on two platforms at once, metrics on and off,
+ * measured in alternating rounds (bench/src/scenarios/metrics-cost.ts); returns the containers left.
+ */
+async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[]): Promise<number | null> {
+  const { opts } = ctx;
+  const started: BenchPlatform[] = [];
+  let leaked: number | null = 0;
+  try {
+    for (const metrics of [true, false]) {
+      const name = metrics ? 'paired-on' : 'paired-off';
+      const p = await step(`start Stratus (${name}: control plane, agent, gateway)`, () => startBenchPlatform({
+        repoRoot, runId: ctx.runId, name, metrics, backends: opts.backends, workDir: ctx.workDir, verbose: opts.verbose, log: (m) => ctx.progress.log(m),
+      }), (x) => `gateway ${x.gatewayUrl}, agent ${x.agentAddress}`);
+      if (!p) return null;
+      started.push(p);
+      platforms.push(p);
+    }
+    const prewarm = Number(process.env.STRATUS_PREWARM ?? 2);
+    const rounds = opts.quick ? 2 : 6;
+    const c = Math.max(...opts.concurrency);
+    const roundSec = Math.max(1, Math.round(opts.durationSec / 2));
+    for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
+      for (const backend of opts.backends) {
+        const sides = started.map((platform) => ({
+          ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-${platform.metrics ? 'pon' : 'poff'}-${fixture.id}-${backend}`, metrics: platform.metrics ? 'on' as const : 'off' as const,
+        })) as [Side, Side];
+        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend);
+        if (has(opts, 'warm')) {
+          const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} ×${opts.warmCount} each, ${rounds} rounds`,
+            () => pairedWarm(sides, fixture, backend, opts.warmCount, rounds), (r) => r.map((x) => `${x.metrics} ${latencyText(x)}`).join(' | '));
+          if (rows) ctx.rows.push(...rows);
+        }
+        if (has(opts, 'throughput')) {
+          const rows = await step(`metrics on vs off: throughput ${fixture.id} ${backend} c=${c}, ${rounds} rounds of ${roundSec} s each`,
+            () => pairedThroughput(sides, fixture, backend, c, roundSec, rounds), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
+          if (rows) ctx.rows.push(...rows);
+        }
+        for (const s of sides) await deleteFunctions(s.ctx.platform, [s.fnName]);
+      }
+    }
+  } finally {
+    for (const p of started) {
+      const left = await step(`stop Stratus (${p.metrics ? 'paired-on' : 'paired-off'}) and count leftover containers`, async () => {
+        platforms.splice(platforms.indexOf(p), 1);
+        await p.stop();
+        const leftover = await containersWithLabel(p.agentLabel);
+        await removeContainers(leftover.map((x) => x.id));
+        return leftover.length;
+      }, (n) => `${n} container(s) left behind`);
+      leaked = left === undefined || leaked === null ? null : leaked + left;
+    }
+  }
+  return leaked;
+}
 
 /** One platform's part of the run; returns how many of its containers were left after it stopped. */
 async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[], metrics: boolean): Promise<number | null> {

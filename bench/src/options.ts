@@ -53,7 +53,7 @@ const HELP = `Usage: npm run bench -- [options]
   --burst-requests N      concurrent first invocations in the burst (default 200)
   --mixed-duration SEC    the mixed load (default 60, quick 10)
   --mixed-concurrency N   (default 16)
-  --no-metrics-compare    skip the second platform with STRATUS_METRICS=false
+  --no-metrics-compare    skip metrics on vs off (two more platforms side by side, alternating rounds)
   --memory MB             memory_mb of the benchmark functions (default 128; CPU is in proportion:
                           one CPU at 1769 MB, so 128 MB gets 7% of a CPU, as on Lambda)
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})

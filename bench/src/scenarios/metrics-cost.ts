@@ -1,0 +1,77 @@
+// What recording and publishing metrics costs (issue 5: at most 5% on warm latency and throughput).
+// Two platforms run side by side, one with metrics on and one with metrics off, and are measured in
+// alternating rounds (on-off, off-on, ...): a change in the machine's load during the run falls on
+// both alike instead of on whichever platform ran second. Each side's samples are pooled over its
+// rounds. Between rounds, a pause lets the metrics-on control plane finish storing what it received.
+import type { PlatformContext } from '../context.ts';
+import type { Fixture } from '../fixtures.ts';
+import { invoke } from '../functions.ts';
+import { runLoad } from '../load.ts';
+import { summarize } from '../stats.ts';
+import type { ResultRow } from '../types.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' }
+
+/** Round r's order: on first in even rounds, off first in odd ones. */
+const ordered = (sides: [Side, Side], round: number): Side[] => (round % 2 === 0 ? sides : [sides[1], sides[0]]);
+
+export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend: string, count: number, rounds: number): Promise<ResultRow[]> {
+  for (const s of sides) {
+    for (let i = 0; i < 5; i++) {
+      const r = await invoke(s.ctx.platform, s.fnName);
+      if (!r.ok) throw new Error(`warming ${s.fnName} failed with ${r.status}: ${r.body.slice(0, 300)}`);
+    }
+  }
+  const samples = new Map<Side, number[]>(sides.map((s) => [s, []]));
+  const errors = new Map<Side, number>(sides.map((s) => [s, 0]));
+  const perRound = Math.ceil(count / rounds);
+  for (let round = 0; round < rounds; round++) {
+    for (const s of ordered(sides, round)) {
+      for (let i = 0; i < perRound; i++) {
+        const r = await invoke(s.ctx.platform, s.fnName);
+        samples.get(s)!.push(r.ms);
+        if (!r.ok) errors.set(s, errors.get(s)! + 1);
+      }
+      sides[0].ctx.progress.update(`round ${round + 1}/${rounds}`);
+      await sleep(500);
+    }
+  }
+  return sides.map((s) => ({
+    scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
+    concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
+    note: `${rounds} alternating rounds`,
+  }));
+}
+
+export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number): Promise<ResultRow[]> {
+  for (const s of sides) await runLoad({ urls: [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], connections: concurrency, durationSec: 2 });
+  const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[] }>(sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [] }]));
+  for (let round = 0; round < rounds; round++) {
+    for (const s of ordered(sides, round)) {
+      sides[0].ctx.progress.update(`round ${round + 1}/${rounds} metrics ${s.metrics}`);
+      const r = await runLoad({ urls: [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], connections: concurrency, durationSec: roundSec });
+      const t = totals.get(s)!;
+      t.requests += r.requests;
+      t.ok += Math.round(r.rps * roundSec);
+      t.errors += r.errors;
+      t.p50s.push(r.latency.p50);
+      t.p99s.push(r.latency.p99);
+      await sleep(1000);
+    }
+  }
+  return sides.map((s) => {
+    const t = totals.get(s)!;
+    const median = (a: number[]) => summarize(a).p50;
+    const nan = Number.NaN;
+    return {
+      scenario: 'metrics-throughput', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
+      concurrency, durationSec: roundSec * rounds,
+      // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
+      latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
+      rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
+      note: `${rounds} alternating rounds of ${roundSec} s; latency = median of the rounds' p50 and p99`,
+    };
+  });
+}
