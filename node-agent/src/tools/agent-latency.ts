@@ -2,18 +2,9 @@
 // control plane (PGlite, no NATS) and engine: cold = the first invocation of a freshly deployed no-op
 // function with the pool warm (pre-warmed container specialised, then answered); warm = sequential
 // calls to it afterwards. Usage: npx tsx node-agent/src/tools/agent-latency.ts [docker,gvisor] [cold-count] [warm-count]
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import * as grpc from '@grpc/grpc-js';
-import { call, createClient, createLogger, loadConfig, type StratusConfig } from '@stratus/common';
-import { proto, type FunctionServiceClient, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
-import { startControlPlane } from '../../../control-plane/src/server';
-import { startAgent } from '../server';
-
-type Ctor<T> = new (...a: ConstructorParameters<typeof grpc.Client>) => T;
+import { call, createLogger } from '@stratus/common';
+import { startLocalPlatform } from './local-platform';
 const backends = (process.argv[2] ?? 'docker,gvisor').split(',');
 const coldCount = Number(process.argv[3] ?? 15);
 const warmCount = Number(process.argv[4] ?? 300);
@@ -26,15 +17,7 @@ const CODE = {
   'nodejs20.x': { handler: 'index.handler', files: (n: number) => ({ 'index.js': `// ${n}\nexports.handler = async () => null;\n` }) },
 } as const;
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-latency-'));
-const label = `stratus-latency-${randomUUID().slice(0, 6)}`;
-const base = loadConfig({ host: '127.0.0.1', controlPort: 0, dataDir: path.join(tmp, 'control'), databaseUrl: undefined, containerLabel: label, backends, defaultBackend: backends[0], prewarmPerRuntime: 2, memoryBudgetMb: 8192, agentMetricsPort: 0, metricsEnabled: false } as Partial<StratusConfig>);
-const control = await startControlPlane(base, { logger, nats: null, metrics: false });
-base.controlAddress = `127.0.0.1:${control.port}`;
-const agent = await startAgent({ ...base, agentId: `${label}-a`, agentPort: 0, agentAdvertiseAddress: '', functionNetwork: `${label}-net`, dataDir: path.join(tmp, 'agent') }, { logger, telemetry: null, buildImages: false, runtimes: ['python3.11', 'nodejs20.x'] });
-const functions = createClient(proto.FunctionService as unknown as Ctor<FunctionServiceClient>, base.controlAddress);
-const inv = createClient(proto.InvocationService as unknown as Ctor<InvocationServiceClient>, `127.0.0.1:${agent.port}`);
-const invoke = (fn: string) => call<object, InvokeResponse>(inv, inv.Invoke, { function: fn, payload: Buffer.from('{}') });
+const { agent, functions, invoke, close } = await startLocalPlatform('latency', backends, logger, 2);
 const stemCells = (runtime: string, backend: string) => agent.pool.list().filter((c) => c.state === 'prewarmed' && c.runtime === runtime && c.backend.name === backend).length;
 
 let n = 0;
@@ -68,10 +51,5 @@ try {
   }
   console.log(`load average: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 } finally {
-  functions.close();
-  inv.close();
-  await agent.close();
-  await control.close();
-  try { execFileSync('docker', ['network', 'rm', `${label}-net`], { stdio: 'ignore' }); } catch { /* gone */ }
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await close();
 }

@@ -2,18 +2,9 @@
 // function per runtime and memory size, with the container's CPU time per call (cgroup cpuacct) and
 // how often the kernel throttled it (cpu.stat). Usage:
 //   npx tsx node-agent/src/tools/warm-profile.ts [docker|gvisor] [calls] [memory,...]
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { execFileSync } from 'node:child_process';
-import * as grpc from '@grpc/grpc-js';
-import { call, createClient, createLogger, loadConfig, type StratusConfig } from '@stratus/common';
-import { proto, type FunctionServiceClient, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
-import { startControlPlane } from '../../../control-plane/src/server';
-import { startAgent } from '../server';
-
-type Ctor<T> = new (...a: ConstructorParameters<typeof grpc.Client>) => T;
+import { call, createLogger } from '@stratus/common';
+import { startLocalPlatform } from './local-platform';
 const backend = process.argv[2] ?? 'docker';
 const calls = Number(process.argv[3] ?? 500);
 const memories = (process.argv[4] ?? '128,1769').split(',').map(Number);
@@ -31,15 +22,7 @@ const readStat = (id: string) => {
   return { usage, throttled: stat.nr_throttled ?? 0, periods: stat.nr_periods ?? 0 };
 };
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-profile-'));
-const label = `stratus-profile-${randomUUID().slice(0, 6)}`;
-const base = loadConfig({ host: '127.0.0.1', controlPort: 0, dataDir: path.join(tmp, 'control'), databaseUrl: undefined, containerLabel: label, backends: [backend], defaultBackend: backend, prewarmPerRuntime: 1, memoryBudgetMb: 8192, agentMetricsPort: 0, metricsEnabled: false } as Partial<StratusConfig>);
-const control = await startControlPlane(base, { logger, nats: null, metrics: false });
-base.controlAddress = `127.0.0.1:${control.port}`;
-const agent = await startAgent({ ...base, agentId: `${label}-a`, agentPort: 0, agentAdvertiseAddress: '', functionNetwork: `${label}-net`, dataDir: path.join(tmp, 'agent') }, { logger, telemetry: null, buildImages: false, runtimes: ['python3.11', 'nodejs20.x'] });
-const functions = createClient(proto.FunctionService as unknown as Ctor<FunctionServiceClient>, base.controlAddress);
-const inv = createClient(proto.InvocationService as unknown as Ctor<InvocationServiceClient>, `127.0.0.1:${agent.port}`);
-const invoke = (fn: string) => call<object, InvokeResponse>(inv, inv.Invoke, { function: fn, payload: Buffer.from('{}') });
+const { agent, functions, invoke, close } = await startLocalPlatform('profile', [backend], logger, 1);
 try {
   for (const memoryMb of memories) {
     for (const runtime of ['python3.11', 'nodejs20.x'] as const) {
@@ -65,10 +48,5 @@ try {
     }
   }
 } finally {
-  functions.close();
-  inv.close();
-  await agent.close();
-  await control.close();
-  try { execFileSync('docker', ['network', 'rm', `${label}-net`], { stdio: 'ignore' }); } catch { /* gone */ }
-  fs.rmSync(tmp, { recursive: true, force: true });
+  await close();
 }
