@@ -71,6 +71,29 @@ export async function waitForPrewarmed(p: BenchPlatform, runtime: string, backen
   return false;
 }
 
+/**
+ * Waits until the agent has started its pre-warmed pool (no container starting or being removed for
+ * a second): a measurement taken while dozens of stem cells, gVisor sandboxes among them, are still
+ * being created would charge their CPU to whichever function is measured first.
+ */
+export async function waitForPoolSettled(p: BenchPlatform, timeoutMs = 90_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  let quietSince = 0;
+  while (Date.now() < deadline) {
+    try {
+      const status = await p.agentStatus();
+      const busy = status.containers.some((c) => c.state === 'starting' || c.state === 'removing');
+      if (busy || status.containers.length === 0) quietSince = 0;
+      else if (!quietSince) quietSince = Date.now();
+      else if (Date.now() - quietSince >= 1_000) return true;
+    } catch {
+      quietSince = 0; // the agent may be busy; try again
+    }
+    await sleep(200);
+  }
+  return false;
+}
+
 /** The docker container id serving a function (the most recently used idle or busy one). */
 export async function containerOf(p: BenchPlatform, fnName: string): Promise<string | undefined> {
   const status = await p.agentStatus();

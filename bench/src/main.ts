@@ -18,7 +18,7 @@ import { costRows, ratios, targets } from './analysis.ts';
 import type { BenchContext, PlatformContext } from './context.ts';
 import { containersWithLabel, removeContainers, runtimeImages } from './docker.ts';
 import { selectFixtures, tempRoot, writeFixture, type Fixture } from './fixtures.ts';
-import { deleteFunctions, deployFunction, setFunctionMemoryMb } from './functions.ts';
+import { deleteFunctions, deployFunction, setFunctionMemoryMb, waitForPoolSettled } from './functions.ts';
 import { closeClient, request } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
@@ -51,7 +51,7 @@ function countSteps(opts: BenchOptions, fixtures: Fixture[]): number {
   if (has(opts, 'raw', 'throughput')) n += 1;
   const onPlatform = has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed');
   if (onPlatform) {
-    n += 2; // start, stop
+    n += 3; // start, wait for the pool, stop
     if (has(opts, 'warm', 'throughput', 'memory')) n += fb;
     if (has(opts, 'memory')) n += fb;
     if (has(opts, 'throughput')) n += fb;
@@ -59,7 +59,7 @@ function countSteps(opts: BenchOptions, fixtures: Fixture[]): number {
     if (has(opts, 'burst')) n += opts.backends.length;
     if (has(opts, 'mixed')) n += 1;
   }
-  if (onPlatform && opts.metricsCompare && has(opts, 'warm', 'throughput')) n += 2 + 2 * fixtures.filter((f) => f.noop).length * opts.backends.length;
+  if (onPlatform && opts.metricsCompare && has(opts, 'warm', 'throughput')) n += 6 + 2 * fixtures.filter((f) => f.noop).length * opts.backends.length;
   return n;
 }
 
@@ -243,6 +243,7 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
       started.push(p);
       platforms.push(p);
     }
+    for (const p of started) await step(`wait for ${p.metrics ? 'paired-on' : 'paired-off'}'s pre-warmed pool`, () => waitForPoolSettled(p), (ok) => (ok ? 'settled' : 'still starting containers after 90 s'));
     const prewarm = Number(process.env.STRATUS_PREWARM ?? 2);
     const rounds = opts.quick ? 2 : 6;
     const c = Math.max(...opts.concurrency);
@@ -290,6 +291,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
   }), (p) => `gateway ${p.gatewayUrl}, agent ${p.agentAddress}`);
   if (!platform) return null;
   platforms.push(platform);
+  await step(`wait for ${name}'s pre-warmed pool`, () => waitForPoolSettled(platform), (ok) => (ok ? 'settled' : 'still starting containers after 90 s'));
   const pctx: PlatformContext = { ...ctx, platform, prewarm: Number(process.env.STRATUS_PREWARM ?? 2) };
   const fixtures = metrics ? ctx.fixtures : ctx.fixtures.filter((f) => f.noop);
   const wantWarm = metrics ? has(opts, 'warm', 'throughput', 'memory') : true;
