@@ -43,7 +43,10 @@ await import('./warm.mjs');
 // a core) pays on every call. Between requests the socket is unref'd, as http.Agent does with free
 // sockets, so "the event loop is empty" (callbackWaitsForEmptyEventLoop) still happens.
 let sock;
-let received = Buffer.alloc(0);
+let received = Buffer.alloc(0); // bytes before the end of the current response's head
+let head; // { status, headers, length } of the response being read, once its head arrived
+let body = []; // its body chunks so far (a 6 MB event arrives in many: concatenated once)
+let bodyBytes = 0;
 let pending; // { resolve, reject } of the request in flight (one at a time)
 
 function connect() {
@@ -51,13 +54,21 @@ function connect() {
   s.setNoDelay(true);
   s.on('data', (chunk) => {
     if (s !== sock) return;
-    received = received.length ? Buffer.concat([received, chunk]) : chunk;
+    if (head) {
+      body.push(chunk);
+      bodyBytes += chunk.length;
+    } else {
+      received = received.length ? Buffer.concat([received, chunk]) : chunk;
+    }
     parseResponse();
   });
   const broken = (err) => {
     if (s !== sock) return;
     sock = undefined;
     received = Buffer.alloc(0);
+    head = undefined;
+    body = [];
+    bodyBytes = 0;
     const p = pending;
     pending = undefined;
     p?.reject(err);
@@ -69,23 +80,33 @@ function connect() {
 
 function parseResponse() {
   if (!pending) return;
-  const end = received.indexOf('\r\n\r\n');
-  if (end < 0) return;
-  const lines = received.toString('latin1', 0, end).split('\r\n');
-  const headers = {};
-  for (let i = 1; i < lines.length; i++) {
-    const colon = lines[i].indexOf(':');
-    if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+  if (!head) {
+    const end = received.indexOf('\r\n\r\n');
+    if (end < 0) return;
+    const lines = received.toString('latin1', 0, end).split('\r\n');
+    const headers = {};
+    for (let i = 1; i < lines.length; i++) {
+      const colon = lines[i].indexOf(':');
+      if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+    }
+    head = { status: Number(lines[0].split(' ')[1]), headers, length: Number(headers['content-length'] ?? 0) };
+    const rest = received.subarray(end + 4);
+    received = Buffer.alloc(0);
+    body = rest.length ? [rest] : [];
+    bodyBytes = rest.length;
   }
-  const length = Number(headers['content-length'] ?? 0);
-  if (received.length < end + 4 + length) return;
-  const body = received.subarray(end + 4, end + 4 + length);
-  received = received.subarray(end + 4 + length);
+  if (bodyBytes < head.length) return;
+  const all = body.length === 1 ? body[0] : Buffer.concat(body, bodyBytes);
+  const done = head;
+  head = undefined;
+  body = [];
+  bodyBytes = 0;
+  received = all.length > done.length ? all.subarray(done.length) : Buffer.alloc(0); // nothing is expected after it
   const p = pending;
   pending = undefined;
   sock.unref();
-  if (headers.connection?.toLowerCase() === 'close') { const s = sock; sock = undefined; s.destroy(); }
-  p.resolve({ status: Number(lines[0].split(' ')[1]), headers, body });
+  if (done.headers.connection?.toLowerCase() === 'close') { const s = sock; sock = undefined; s.destroy(); }
+  p.resolve({ status: done.status, headers: done.headers, body: all.subarray(0, done.length) });
 }
 
 /** One request on the keep-alive connection; retried once when a reused connection turned out closed. */
