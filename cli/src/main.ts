@@ -1,5 +1,6 @@
-// The `stratus` command line: deploy, invoke, ls, logs, rm, nodes, versions — over the control plane's
-// gRPC (STRATUS_CONTROL_ADDRESS) and, for invoke, the gateway's HTTP (STRATUS_GATEWAY_URL).
+// The `stratus` command line: deploy, invoke, ls, logs, top, rm, nodes, versions — over the control
+// plane's gRPC (STRATUS_CONTROL_ADDRESS) and, for invoke, logs --follow and top, the gateway's HTTP
+// (STRATUS_GATEWAY_URL).
 // Exit codes: 0 success, 1 the call failed (platform error or function error), 2 bad usage.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,11 +11,15 @@ import { proto, type FunctionSpec, type Invocation, type NodeStatus } from '@str
 import { createClient, fromGrpcError, StratusError, loadConfig } from '@stratus/common';
 import { deploySettings, zipDir, type DeployFlags } from './deploy-config';
 import { table, mb } from './format';
+import { renderTop, TopWindow } from './top';
+import type { GaugeEvent, InvocationEvent } from '@stratus/common';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Output is a terminal: `top` redraws in place instead of printing frame after frame. */
+  isTTY?: boolean;
 }
 
 const HELP = `usage: stratus <command> [options]
@@ -27,6 +32,9 @@ commands:
   ls                list functions
   versions NAME     list the versions of a function
   logs NAME         recent invocations with their logs: --limit N, --follow, --request-id ID
+  top               live view: per function req/s, errors, cold starts, p50/p99 over a sliding window,
+                    per agent containers, pool memory, queue, host CPU and memory
+                    --function NAME --window S (10) --interval S (1) --iterations N (0: until Ctrl-C)
   rm NAME           delete a function and all its versions
   nodes             list agents with their backends and pools
 
@@ -57,6 +65,10 @@ const OPTIONS: ParseArgsConfig['options'] = {
   limit: { type: 'string' },
   follow: { type: 'boolean' },
   'request-id': { type: 'string' },
+  function: { type: 'string' },
+  window: { type: 'string' },
+  interval: { type: 'string' },
+  iterations: { type: 'string' },
 };
 
 function clients(address: string) {
@@ -143,6 +155,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         return 0;
       }
       case 'logs': return await logs(c, positionals, values, gatewayUrl, io, json);
+      case 'top': return await top(values, gatewayUrl, io, json);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -278,8 +291,60 @@ async function logs(c: Clients, positionals: string[], values: Record<string, un
   }
 }
 
+async function top(values: Record<string, unknown>, gatewayUrl: string, io: CliIo, json: boolean): Promise<number> {
+  const intervalSec = intFlag(values.interval as string | undefined, 'interval') ?? 1;
+  const windowSec = intFlag(values.window as string | undefined, 'window') ?? 10;
+  const iterations = intFlag(values.iterations as string | undefined, 'iterations') ?? 0;
+  if (intervalSec < 1 || windowSec < 1) throw new UsageError('--interval and --window are whole seconds, at least 1');
+  const live = await loadLiveClient();
+  if (!live) throw new UsageError('top needs the gateway\'s live stream client (http-gateway/src/live/client.ts)');
+  const w = new TopWindow(windowSec * 1000);
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  process.once('SIGINT', onSigint);
+  let streamError: Error | undefined;
+  const reading = (async () => {
+    try {
+      for await (const batch of live.followLive(gatewayUrl, { function: values.function as string | undefined, signal: stop.signal })) {
+        const now = Date.now();
+        for (const e of batch.invocations) w.addInvocation(e, now);
+        for (const g of batch.gauges ?? []) w.addGauges(g);
+        w.dropped += batch.dropped ?? 0;
+      }
+      if (!stop.signal.aborted) streamError = new Error('the gateway closed the stream');
+    } catch (err) {
+      if (!stop.signal.aborted) streamError = err as Error;
+    }
+    stop.abort();
+  })();
+  let frames = 0;
+  try {
+    while (!stop.signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, intervalSec * 1000);
+        stop.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      });
+      if (stop.signal.aborted) break;
+      const now = Date.now();
+      if (json) io.stdout(`${JSON.stringify({ at: new Date(now).toISOString(), agents: w.agents(), functions: w.functions(now), dropped: w.dropped })}\n`);
+      else io.stdout(`${io.isTTY ? '\x1b[2J\x1b[H' : frames ? '\n' : ''}${renderTop(w, now, gatewayUrl)}`);
+      frames++;
+      if (iterations && frames >= iterations) break;
+    }
+  } finally {
+    stop.abort();
+    process.off('SIGINT', onSigint);
+    await reading;
+  }
+  if (streamError) {
+    io.stderr(`stratus: live stream unavailable at ${gatewayUrl}: ${streamError.message}\n(is the gateway running? set STRATUS_GATEWAY_URL or --gateway)\n`);
+    return 1;
+  }
+  return 0;
+}
+
 interface LiveClient {
-  followLive(baseUrl: string, opts: { function?: string; types?: string[]; logs?: boolean; signal?: AbortSignal }): AsyncGenerator<{ invocations: Invocation[] }>;
+  followLive(baseUrl: string, opts: { function?: string; types?: string[]; logs?: boolean; signal?: AbortSignal }): AsyncGenerator<{ invocations: InvocationEvent[]; gauges?: GaugeEvent[]; dropped?: number }>;
 }
 
 /** The gateway package's live-stream client, if present (written by the metrics work). */
@@ -290,5 +355,5 @@ async function loadLiveClient(): Promise<LiveClient | undefined> {
 }
 
 export function defaultIo(): CliIo {
-  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env };
+  return { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, isTTY: process.stdout.isTTY };
 }
