@@ -35,8 +35,8 @@ class _RuntimeConnection(object):
     """The Runtime API on one keep-alive connection: a minimal HTTP/1.1 client, because the agent
     always answers with Content-Length and http.client costs five times the CPU per invocation
     (112 against 23 µs for /next plus the response post, measured on loopback), which a 128 MB
-    function, with 7% of a core, pays on every call. (AWS's own Python runtime client is native
-    code for the same reason.)"""
+    function, with 7% of a core, pays on every call. (AWS's own Python runtime interface client
+    also makes these calls in native code.)"""
 
     def __init__(self, host, port):
         self.address = (host, port)
