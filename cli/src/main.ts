@@ -3,8 +3,6 @@
 // (STRATUS_GATEWAY_URL).
 // Exit codes: 0 success, 1 the call failed (platform error or function error), 2 bad usage.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { proto, type FunctionSpec, type Invocation, type NodeStatus } from '@stratus/proto';
@@ -12,7 +10,7 @@ import { createClient, fromGrpcError, StratusError, loadConfig } from '@stratus/
 import { deploySettings, zipDir, type DeployFlags } from './deploy-config';
 import { table, mb } from './format';
 import { renderTop, TopWindow } from './top';
-import type { GaugeEvent, InvocationEvent } from '@stratus/common';
+import { followLive } from '@stratus/http-gateway/live/client.ts';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -256,22 +254,19 @@ async function logs(c: Clients, positionals: string[], values: Record<string, un
   const onSigint = () => stop.abort();
   process.once('SIGINT', onSigint);
   try {
-    // The gateway's live stream (Server-Sent Events from NATS) when this checkout has it, else polling the store.
-    const live = await loadLiveClient();
-    if (live) {
-      try {
-        for await (const batch of live.followLive(gatewayUrl, { function: name, types: ['invocation'], logs: true, signal: stop.signal })) {
-          for (const inv of batch.invocations) {
-            if (seen.has(inv.id)) continue;
-            seen.add(inv.id);
-            printInvocation(inv, io, json);
-          }
+    // The gateway's live stream (Server-Sent Events from NATS); polling the store when it is unavailable.
+    try {
+      for await (const batch of followLive(gatewayUrl, { function: name, types: ['invocation'], logs: true, signal: stop.signal })) {
+        for (const inv of batch.invocations) {
+          if (seen.has(inv.id)) continue;
+          seen.add(inv.id);
+          printInvocation(inv, io, json);
         }
-        return 0;
-      } catch (err) {
-        if (stop.signal.aborted) return 0;
-        io.stderr(`stratus: live stream unavailable (${(err as Error).message}); polling the store instead\n`);
       }
+      return 0;
+    } catch (err) {
+      if (stop.signal.aborted) return 0;
+      io.stderr(`stratus: live stream unavailable (${(err as Error).message}); polling the store instead\n`);
     }
     let since = res.invocations[0]?.startedAt ?? new Date(Date.now() - 1000).toISOString();
     while (!stop.signal.aborted) {
@@ -296,8 +291,6 @@ async function top(values: Record<string, unknown>, gatewayUrl: string, io: CliI
   const windowSec = intFlag(values.window as string | undefined, 'window') ?? 10;
   const iterations = intFlag(values.iterations as string | undefined, 'iterations') ?? 0;
   if (intervalSec < 1 || windowSec < 1) throw new UsageError('--interval and --window are whole seconds, at least 1');
-  const live = await loadLiveClient();
-  if (!live) throw new UsageError('top needs the gateway\'s live stream client (http-gateway/src/live/client.ts)');
   const w = new TopWindow(windowSec * 1000);
   const stop = new AbortController();
   const onSigint = () => stop.abort();
@@ -305,11 +298,11 @@ async function top(values: Record<string, unknown>, gatewayUrl: string, io: CliI
   let streamError: Error | undefined;
   const reading = (async () => {
     try {
-      for await (const batch of live.followLive(gatewayUrl, { function: values.function as string | undefined, signal: stop.signal })) {
+      for await (const batch of followLive(gatewayUrl, { function: values.function as string | undefined, signal: stop.signal })) {
         const now = Date.now();
         for (const e of batch.invocations) w.addInvocation(e, now);
-        for (const g of batch.gauges ?? []) w.addGauges(g);
-        w.dropped += batch.dropped ?? 0;
+        for (const g of batch.gauges) w.addGauges(g);
+        w.dropped += batch.dropped;
       }
       if (!stop.signal.aborted) streamError = new Error('the gateway closed the stream');
     } catch (err) {
@@ -341,17 +334,6 @@ async function top(values: Record<string, unknown>, gatewayUrl: string, io: CliI
     return 1;
   }
   return 0;
-}
-
-interface LiveClient {
-  followLive(baseUrl: string, opts: { function?: string; types?: string[]; logs?: boolean; signal?: AbortSignal }): AsyncGenerator<{ invocations: InvocationEvent[]; gauges?: GaugeEvent[]; dropped?: number }>;
-}
-
-/** The gateway package's live-stream client, if present (written by the metrics work). */
-async function loadLiveClient(): Promise<LiveClient | undefined> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../http-gateway/src/live/client.ts');
-  if (!fs.existsSync(file)) return undefined;
-  return (await import(pathToFileURL(file).href)) as LiveClient;
 }
 
 export function defaultIo(): CliIo {
