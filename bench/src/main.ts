@@ -1,5 +1,5 @@
 // `npm run bench`: runs the benchmark matrix (baselines, raw HTTP ceiling, then Stratus itself with
-// metrics on, then with metrics off), prints the table and writes bench/results/.
+// metrics on, then metrics on against off), prints the table and writes bench/results/.
 //
 // Order of a full run, each step reported by the progress display:
 //  1. `docker run --rm` baselines: bare container start and one invocation per container, per backend.
@@ -7,7 +7,8 @@
 //  3. A fresh platform (control plane, agent, gateway as separate processes, metrics on): per function
 //     and backend warm latency, container memory and throughput; then cold starts, the burst, the
 //     mixed load; then it is stopped and its containers counted (leaks).
-//  4. The same platform with STRATUS_METRICS=false: warm latency and throughput of the no-op functions.
+//  4. Two more platforms side by side, metrics on and STRATUS_METRICS=false: warm latency and
+//     throughput of the no-op functions in alternating rounds (scenarios/metrics-cost.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -177,7 +178,7 @@ export async function main(argv: string[]): Promise<number> {
 
     // 3. Stratus, metrics on.
     if (has(opts, 'cold', 'warm', 'throughput', 'memory', 'burst', 'mixed')) {
-      leaked = await platformRun(ctx, step, latencyText, platforms, true);
+      leaked = await platformRun(ctx, step, latencyText, platforms);
       // 4. What metrics cost: a metrics-on and a metrics-off platform side by side, in alternating rounds.
       if (opts.metricsCompare && has(opts, 'warm', 'throughput')) {
         const l2 = await metricsComparison(ctx, step, latencyText, platforms);
@@ -235,15 +236,10 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
   let leaked: number | null = 0;
   try {
     for (const metrics of [true, false]) {
-      const name = metrics ? 'paired-on' : 'paired-off';
-      const p = await step(`start Stratus (${name}: control plane, agent, gateway)`, () => startBenchPlatform({
-        repoRoot, runId: ctx.runId, name, metrics, backends: opts.backends, workDir: ctx.workDir, verbose: opts.verbose, log: (m) => ctx.progress.log(m),
-      }), (x) => `gateway ${x.gatewayUrl}, agent ${x.agentAddress}`);
+      const p = await startPlatform(ctx, step, platforms, metrics ? 'paired-on' : 'paired-off', metrics);
       if (!p) return null;
       started.push(p);
-      platforms.push(p);
     }
-    for (const p of started) await step(`wait for ${p.metrics ? 'paired-on' : 'paired-off'}'s pre-warmed pool`, () => waitForPoolSettled(p), (ok) => (ok ? 'settled' : 'still starting containers after 90 s'));
     const prewarm = Number(process.env.STRATUS_PREWARM ?? 2);
     const rounds = opts.quick ? 2 : 6;
     const c = Math.max(...opts.concurrency);
@@ -269,54 +265,64 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     }
   } finally {
     for (const p of started) {
-      const left = await step(`stop Stratus (${p.metrics ? 'paired-on' : 'paired-off'}) and count leftover containers`, async () => {
-        platforms.splice(platforms.indexOf(p), 1);
-        await p.stop();
-        const leftover = await containersWithLabel(p.agentLabel);
-        await removeContainers(leftover.map((x) => x.id));
-        return leftover.length;
-      }, (n) => `${n} container(s) left behind`);
+      const left = await stopPlatform(step, platforms, p);
       leaked = left === undefined || leaked === null ? null : leaked + left;
     }
   }
   return leaked;
 }
 
-/** One platform's part of the run; returns how many of its containers were left after it stopped. */
-async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[], metrics: boolean): Promise<number | null> {
+/** Starts a platform and waits until its pre-warmed pool has settled; undefined when it did not start. */
+async function startPlatform(ctx: BenchContext, step: StepFn, platforms: BenchPlatform[], name: string, metrics: boolean): Promise<BenchPlatform | undefined> {
   const { opts } = ctx;
-  const name = metrics ? 'metrics-on' : 'metrics-off';
   const platform = await step(`start Stratus (${name}: control plane, agent, gateway)`, () => startBenchPlatform({
     repoRoot, runId: ctx.runId, name, metrics, backends: opts.backends, workDir: ctx.workDir, verbose: opts.verbose, log: (m) => ctx.progress.log(m),
   }), (p) => `gateway ${p.gatewayUrl}, agent ${p.agentAddress}`);
-  if (!platform) return null;
+  if (!platform) return undefined;
   platforms.push(platform);
   await step(`wait for ${name}'s pre-warmed pool`, () => waitForPoolSettled(platform), (ok) => (ok ? 'settled' : 'still starting containers after 90 s'));
-  const pctx: PlatformContext = { ...ctx, platform, prewarm: Number(process.env.STRATUS_PREWARM ?? 2) };
-  const fixtures = metrics ? ctx.fixtures : ctx.fixtures.filter((f) => f.noop);
-  const wantWarm = metrics ? has(opts, 'warm', 'throughput', 'memory') : true;
+  return platform;
+}
 
-  if (wantWarm) {
+/** Stops a platform and removes what it left; how many containers it left behind (undefined: the step failed). */
+function stopPlatform(step: StepFn, platforms: BenchPlatform[], platform: BenchPlatform): Promise<number | undefined> {
+  return step(`stop Stratus (${platform.name}) and count leftover containers`, async () => {
+    platforms.splice(platforms.indexOf(platform), 1);
+    await platform.stop();
+    const leftover = await containersWithLabel(platform.agentLabel);
+    await removeContainers(leftover.map((c) => c.id));
+    return leftover.length;
+  }, (n) => `${n} container(s) left behind`);
+}
+
+/** The main platform's part of the run (metrics on); returns how many of its containers were left after it stopped. */
+async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[]): Promise<number | null> {
+  const { opts } = ctx;
+  const platform = await startPlatform(ctx, step, platforms, 'metrics-on', true);
+  if (!platform) return null;
+  const pctx: PlatformContext = { ...ctx, platform, prewarm: Number(process.env.STRATUS_PREWARM ?? 2) };
+  const fixtures = ctx.fixtures;
+
+  if (has(opts, 'warm', 'throughput', 'memory')) {
     for (const fixture of fixtures) {
       for (const backend of opts.backends) {
-        const fnName = `bench-${ctx.runId}-${metrics ? 'w' : 'off'}-${fixture.id}-${backend}`;
-        const warm = await step(`warm ${fixture.id} ${backend}${metrics ? '' : ' (metrics off)'} ×${opts.warmCount}`, async () => {
+        const fnName = `bench-${ctx.runId}-w-${fixture.id}-${backend}`;
+        const warm = await step(`warm ${fixture.id} ${backend} ×${opts.warmCount}`, async () => {
           await deployFunction(platform, fnName, fixture, backend);
           return warmLatency(pctx, fixture, backend, fnName, opts.warmCount, opts.quick ? 5 : 15);
         }, latencyText);
         if (!warm) { await deleteFunctions(platform, [fnName]); continue; }
-        if (has(opts, 'warm') || !metrics) ctx.rows.push(warm);
-        if (metrics && has(opts, 'memory')) {
+        if (has(opts, 'warm')) ctx.rows.push(warm);
+        if (has(opts, 'memory')) {
           const mem = await step(`memory ${fixture.id} ${backend}`, () => containerMemory(pctx, fixture, backend, fnName, opts.quick ? 1 : 2),
             (m) => `idle ${(m.idleBytes / 2 ** 20).toFixed(1)} MiB, busy ${(m.busyBytes / 2 ** 20).toFixed(1)} MiB`);
           if (mem) ctx.memory.push(mem);
         }
         if (has(opts, 'throughput')) {
-          const levels = metrics ? opts.concurrency : [Math.max(...opts.concurrency)];
-          await step(`throughput ${fixture.id} ${backend}${metrics ? '' : ' (metrics off)'} c=${levels.join(',')} ${opts.durationSec}s`, async () => {
+          await step(`throughput ${fixture.id} ${backend} c=${opts.concurrency.join(',')} ${opts.durationSec}s`, async () => {
             const out: string[] = [];
-            for (const c of levels) {
-              const row = await throughput(pctx, { target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: metrics ? 'on' : 'off', urls: [`${platform.gatewayUrl}/function/${fnName}`] }, c, opts.durationSec);
+            for (const c of opts.concurrency) {
+              const row = await throughput(pctx, { target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: 'on', urls: [`${platform.gatewayUrl}/function/${fnName}`] }, c, opts.durationSec);
               ctx.rows.push(row);
               out.push(`c=${c}: ${row.rps} req/s${row.errors ? ` (${row.errors} errors)` : ''}`);
             }
@@ -328,7 +334,7 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
     }
   }
 
-  if (metrics && has(opts, 'cold')) {
+  if (has(opts, 'cold')) {
     for (const fixture of fixtures) {
       for (const backend of opts.backends) {
         const row = await step(`cold start ${fixture.id} ${backend} ×${opts.coldCount} fresh functions`, () => coldStart(pctx, fixture, backend, opts.coldCount), latencyText);
@@ -336,27 +342,20 @@ async function platformRun(ctx: BenchContext, step: StepFn, latencyText: (r: { l
       }
     }
   }
-  if (metrics && has(opts, 'burst')) {
+  if (has(opts, 'burst')) {
     for (const backend of opts.backends) {
       const row = await step(`burst ${backend}: ${opts.burstRequests} concurrent first invocations of ${opts.burstFunctions} functions`,
         () => burst(pctx, fixtures, backend, opts.burstFunctions, opts.burstRequests), latencyText);
       if (row) ctx.rows.push(row);
     }
   }
-  if (metrics && has(opts, 'mixed')) {
+  if (has(opts, 'mixed')) {
     const row = await step(`mixed load ${opts.mixedDurationSec}s c=${opts.mixedConcurrency} over ${fixtures.length * opts.backends.length} functions`,
       () => mixedLoad(pctx, fixtures, opts.backends, opts.mixedConcurrency, opts.mixedDurationSec), latencyText);
     if (row) ctx.rows.push(row);
   }
 
-  const left = await step(`stop Stratus (${name}) and count leftover containers`, async () => {
-    platforms.splice(platforms.indexOf(platform), 1);
-    await platform.stop();
-    const leftover = await containersWithLabel(platform.agentLabel);
-    await removeContainers(leftover.map((c) => c.id));
-    return leftover.length;
-  }, (n) => `${n} container(s) left behind`);
-  return left ?? null;
+  return (await stopPlatform(step, platforms, platform)) ?? null;
 }
 
 function writeResults(result: BenchResult, outDir: string): void {
