@@ -2,7 +2,10 @@
 // (127.0.0.x), so each one looks like a different container. No Docker.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
 import { createLogger } from '@stratus/common';
 import { RuntimeApiServer, RuntimeInitError, type InvocationInput, type SpecializeConfig } from '../src/runtime-api/index';
 
@@ -22,22 +25,28 @@ after(async () => {
   await server.close();
 });
 
+/** One request with the whole answer. */
+function send(options: http.RequestOptions, body?: string | Buffer): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+// Long polls still open when a test detaches its container end with "socket hang up": expected.
+const quiet = (p: Promise<Reply>) => { p.catch(() => undefined); return p; };
+
 /** A fake container: one keep-alive connection from its own loopback address. */
 function fakeContainer() {
   const ip = `127.0.0.${nextIp++}`;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const request = (conn: http.Agent | false, method: string, path: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<Reply> =>
-    new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, method, path, agent: conn, localAddress: ip, headers }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      });
-      req.on('error', reject);
-      req.end(body);
-    });
-  // Long polls still open when a test detaches its container end with "socket hang up": expected.
-  const quiet = (p: Promise<Reply>) => { p.catch(() => undefined); return p; };
+    send({ host: '127.0.0.1', port, method, path, agent: conn, localAddress: ip, headers }, body);
   const call = (method: string, path: string, body?: string | Buffer, headers?: Record<string, string>) => quiet(request(agent, method, path, body, headers));
   /** The same address on a connection of its own (while the keep-alive one holds a long poll). */
   const callAside = (method: string, path: string, body?: string | Buffer, headers?: Record<string, string>) => quiet(request(false, method, path, body, headers));
@@ -56,14 +65,18 @@ const input = (requestId: string, over: Partial<InvocationInput> = {}): Invocati
 /** A container that is specialized and polling /next. */
 async function readyContainer() {
   const c = fakeContainer();
-  const session = server.attach(c.ip);
+  return { c, ...(await specialized(c, server.attach(c.ip))) };
+}
+
+/** Specializes the attached container c; returns its session and its first /next poll. */
+async function specialized(c: { call: (method: string, path: string) => Promise<Reply> }, session: ReturnType<RuntimeApiServer['attach']>) {
   const poll = c.call('GET', '/2018-06-01/stratus/specialize');
   await session.waitUntilPrewarmed();
   const init = session.specialize(config());
   assert.equal((await poll).status, 200);
   const next = c.call('GET', '/2018-06-01/runtime/invocation/next');
   await init;
-  return { c, session, next };
+  return { session, next };
 }
 
 test('hands the configuration to a pre-warmed container and resolves init at its first /next', async () => {
@@ -341,4 +354,47 @@ test('refuses to specialize a container twice', async () => {
   void c.call('GET', '/2018-06-01/runtime/invocation/next');
   await first;
   session.detach();
+});
+
+/** A fake container on a Unix socket of its own (listenUnix), as the Stratus bootstraps connect. */
+async function unixContainer(name: string) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-sock-'));
+  const socketPath = path.join(dir, 'runtime.sock');
+  await server.listenUnix(name, socketPath);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const call = (method: string, urlPath: string, body?: string) => quiet(send({ socketPath, method, path: urlPath, agent }, body));
+  return { dir, socketPath, call };
+}
+
+test('serves a container on its own Unix socket, known by the socket and not by any address', async () => {
+  const c = await unixContainer('unix-a');
+  const fs0 = fs.statSync(c.socketPath);
+  assert.equal(fs0.mode & 0o777, 0o666, 'the function runs as another user: the socket is open to it');
+  const { session, next } = await specialized(c, server.attach('10.9.9.9', 'unix-a'));
+
+  const outcome = session.invoke(input('req-unix'));
+  assert.equal((await next).body, '{"a":1}');
+  assert.equal((await c.call('POST', '/2018-06-01/runtime/invocation/req-unix/response', '{"via":"unix"}')).status, 202);
+  assert.equal((await outcome).payload.toString(), '{"via":"unix"}');
+
+  session.detach();
+  assert.equal(fs.existsSync(c.socketPath), false, 'detach closes and removes the socket');
+  fs.rmSync(c.dir, { recursive: true, force: true });
+});
+
+test("a container's Unix socket cannot act for another container", async () => {
+  const a = await unixContainer('unix-b');
+  const other = await readyContainer();
+  const outcome = other.session.invoke(input('req-other'));
+  await other.next;
+
+  const posted = await a.call('POST', '/2018-06-01/runtime/invocation/req-other/response', '{"stolen":true}');
+
+  assert.equal(posted.status, 403, 'the socket of an unattached container is refused');
+  await other.c.call('POST', '/2018-06-01/runtime/invocation/req-other/response', '{"mine":true}');
+  assert.equal((await outcome).payload.toString(), '{"mine":true}');
+  other.session.detach();
+  server.closeUnixSocket('unix-b');
+  assert.equal(fs.existsSync(a.socketPath), false);
+  fs.rmSync(a.dir, { recursive: true, force: true });
 });

@@ -10,7 +10,9 @@ import { dockerdPid } from './docker';
 import type { StepOutcome, StepReporter } from './report';
 
 export const DAEMON_JSON = process.env.STRATUS_DOCKER_DAEMON_JSON || '/etc/docker/daemon.json';
-export const RUNSC_RUNTIME_ARGS = ['--network=host'];
+// --host-uds=open: a sandbox may connect to a host Unix socket mounted into it (only the Runtime API
+// socket of its own container is); the bootstraps fall back to TCP without it.
+export const RUNSC_RUNTIME_ARGS = ['--network=host', '--host-uds=open'];
 
 /**
  * daemon.json with the runsc runtime registered: every other key (and other runtimes) kept; an

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeDaemonConfig } from '../setup/gvisor';
+import { mergeDaemonConfig, RUNSC_RUNTIME_ARGS } from '../setup/gvisor';
 
 describe('registering runsc in daemon.json', () => {
   it('adds the runsc runtime to an empty configuration', () => {
     const { config, changed } = mergeDaemonConfig({}, '/usr/bin/runsc');
 
     assert.equal(changed, true);
-    assert.deepEqual(config, { runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=host'] } } });
+    assert.deepEqual(config, { runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=host', '--host-uds=open'] } } });
   });
 
   it('keeps every other key and other runtimes', () => {
@@ -22,11 +22,20 @@ describe('registering runsc in daemon.json', () => {
   });
 
   it('reports no change when runsc is already registered the same way', () => {
-    const existing = { runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=host'] } } };
+    const existing = { runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: [...RUNSC_RUNTIME_ARGS] } } };
 
     const { changed } = mergeDaemonConfig(existing, '/usr/bin/runsc');
 
     assert.equal(changed, false);
+  });
+
+  it('adds --host-uds=open to a registration made before it was needed', () => {
+    const existing = { runtimes: { runsc: { path: '/usr/bin/runsc', runtimeArgs: ['--network=host'] } } };
+
+    const { config, changed } = mergeDaemonConfig(existing, '/usr/bin/runsc');
+
+    assert.equal(changed, true);
+    assert.deepEqual((config.runtimes as Record<string, { runtimeArgs: string[] }>).runsc.runtimeArgs, ['--network=host', '--host-uds=open']);
   });
 
   it('fixes the runtime arguments of an existing runsc entry but keeps its other fields', () => {
@@ -35,6 +44,6 @@ describe('registering runsc in daemon.json', () => {
     const { config, changed } = mergeDaemonConfig(existing, '/usr/bin/runsc');
 
     assert.equal(changed, true);
-    assert.deepEqual((config.runtimes as Record<string, unknown>).runsc, { path: '/usr/bin/runsc', runtimeArgs: ['--network=host'], extra: 1 });
+    assert.deepEqual((config.runtimes as Record<string, unknown>).runsc, { path: '/usr/bin/runsc', runtimeArgs: ['--network=host', '--host-uds=open'], extra: 1 });
   });
 });

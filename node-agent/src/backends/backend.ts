@@ -4,12 +4,16 @@
 import type { Readable } from 'node:stream';
 import type { Backend as BackendName, Runtime } from '@stratus/common';
 
+/** Where the folder of ContainerSpec.runtimeApiDir appears inside the container (read-only). */
+export const CONTAINER_RUNTIME_API_DIR = '/run/stratus';
+
 export interface ContainerSpec {
   runtime: Runtime;
   image: string;                 // from prepare(runtime)
   memoryMb: number;              // hard limit, no swap; CPU in proportion
   tmpSizeMb: number;
   taskDir: string;               // host folder bind-mounted read-only at /var/task
+  runtimeApiDir?: string;        // host folder of the container's Runtime API socket, read-only at /run/stratus
   env: Record<string, string>;
   labels: Record<string, string>;
   network: string;

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { LIMITS, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
-import { LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
+import { CONTAINER_RUNTIME_API_DIR, LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
 import { CgroupCounters } from './cgroup-counters';
 
 export interface DockerBackendOptions {
@@ -57,7 +57,7 @@ export class DockerBackend implements IsolationBackend {
       const runtimes = Object.keys(info.Runtimes ?? {});
       value = runtimes.includes(this.opts.ociRuntime)
         ? { ok: true, reason: '' }
-        : { ok: false, reason: `the Docker engine has no '${this.opts.ociRuntime}' runtime registered (runtimes: ${runtimes.join(', ')}); ${this.opts.ociRuntime === 'runsc' ? 'install runsc and register it in /etc/docker/daemon.json with runtimeArgs ["--network=host"]' : ''}`.trim() };
+        : { ok: false, reason: `the Docker engine has no '${this.opts.ociRuntime}' runtime registered (runtimes: ${runtimes.join(', ')}); ${this.opts.ociRuntime === 'runsc' ? 'install runsc and register it in /etc/docker/daemon.json with runtimeArgs ["--network=host", "--host-uds=open"]' : ''}`.trim() };
     } catch (err) {
       value = { ok: false, reason: `the Docker engine does not answer: ${(err as Error).message}` };
     }
@@ -99,7 +99,7 @@ export class DockerBackend implements IsolationBackend {
         SecurityOpt: ['no-new-privileges'],
         ReadonlyRootfs: true,
         Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${spec.tmpSizeMb}m,mode=1777` },
-        Binds: [`${spec.taskDir}:/var/task:ro`],
+        Binds: [`${spec.taskDir}:/var/task:ro`, ...(spec.runtimeApiDir ? [`${spec.runtimeApiDir}:${CONTAINER_RUNTIME_API_DIR}:ro`] : [])],
         LogConfig: { Type: 'none', Config: {} },
         AutoRemove: false,
         RestartPolicy: { Name: 'no' },

@@ -7,5 +7,9 @@ export type { RuntimeSession, SpecializeConfig, InvocationInput, InvocationOutco
 export { RuntimeInitError } from '../runtime-api/runtime-api-server';
 
 export interface RuntimeApi {
-  attach(containerIp: string): RuntimeSession;
+  /** socketName: the container's own Unix socket, opened with listenUnix. */
+  attach(containerIp: string, socketName?: string): RuntimeSession;
+  /** Optional: a Unix socket for one container (see RuntimeApiServer.listenUnix). */
+  listenUnix?(name: string, socketPath: string): Promise<void>;
+  closeUnixSocket?(name: string): void;
 }

@@ -3,10 +3,11 @@
 // background work (pre-warming, keep-warm, scale-ahead). Decisions are delegated to policy.ts.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { LIMITS, StratusError, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
 import type { FunctionSpec, PoolContainerInput } from '@stratus/proto';
-import { LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
+import { CONTAINER_RUNTIME_API_DIR, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
 import { LogCollector } from '../invoke/log-collector';
 import type { CodeStore } from '../invoke/code-store';
 import { ContainerStateMachine, type ContainerState } from './container-state';
@@ -486,6 +487,7 @@ export class WarmPool {
       await fs.mkdir(path.join(folder, 'task'), { recursive: true, mode: 0o755 });
       await fs.chmod(path.join(folder, 'task'), 0o755);
       const image = await backend.prepare(runtime);
+      const apiDir = await this.openRuntimeSocket(name);
       id = await backend.create({
         name,
         runtime,
@@ -493,9 +495,11 @@ export class WarmPool {
         memoryMb,
         tmpSizeMb: this.config.tmpSizeMb,
         taskDir: path.join(folder, 'task'),
+        runtimeApiDir: apiDir,
         network: this.config.network,
         env: {
           AWS_LAMBDA_RUNTIME_API: this.config.runtimeApiAddress,
+          ...(apiDir ? { STRATUS_RUNTIME_API_SOCKET: `${CONTAINER_RUNTIME_API_DIR}/${SOCKET_FILE}` } : {}),
           STRATUS_RUNTIME: runtime,
           LAMBDA_TASK_ROOT: '/var/task',
           LAMBDA_RUNTIME_DIR: '/var/runtime',
@@ -515,7 +519,7 @@ export class WarmPool {
       c.logs = new LogCollector(output, LIMITS.logBytes);
       const started = await backend.start(id);
       c.ip = started.ip;
-      c.session = this.deps.runtimeApi.attach(started.ip);
+      c.session = this.deps.runtimeApi.attach(started.ip, apiDir ? name : undefined);
       void backend.wait(id).then((exit) => this.onExit(c, exit), () => this.onExit(c, { exitCode: -1, oomKilled: false }));
       const t0 = performance.now();
       const ctl = new AbortController();
@@ -538,9 +542,35 @@ export class WarmPool {
       else {
         if (id) await backend.remove(id).catch(() => undefined);
         await fs.rm(folder, { recursive: true, force: true }).catch(() => undefined);
+        await this.closeRuntimeSocket(name);
       }
       throw err;
     }
+  }
+
+  /**
+   * A Unix socket for the container's Runtime API calls, in a folder of its own that only it mounts
+   * (docs/runtime-protocol.md). Under the temporary folder, not the data folder: a socket's path
+   * must fit in 107 bytes. Undefined (TCP only) when the Runtime API cannot listen on one.
+   */
+  private async openRuntimeSocket(name: string): Promise<string | undefined> {
+    if (!this.deps.runtimeApi.listenUnix) return undefined;
+    const dir = runtimeSocketDir(name);
+    try {
+      await fs.mkdir(dir, { recursive: true, mode: 0o755 });
+      await fs.chmod(dir, 0o755);
+      await this.deps.runtimeApi.listenUnix(name, path.join(dir, SOCKET_FILE));
+      return dir;
+    } catch (err) {
+      this.log.warn({ err, container: name }, 'no Unix socket for the Runtime API; the container uses TCP');
+      await this.closeRuntimeSocket(name);
+      return undefined;
+    }
+  }
+
+  private async closeRuntimeSocket(name: string): Promise<void> {
+    this.deps.runtimeApi.closeUnixSocket?.(name);
+    await fs.rm(runtimeSocketDir(name), { recursive: true, force: true }).catch(() => undefined);
   }
 
   private onExit(c: PooledContainer, exit: ContainerExit): void {
@@ -585,6 +615,7 @@ export class WarmPool {
       this.log.warn({ err, container: c.id.slice(0, 12) }, 'could not remove container');
     }
     await fs.rm(c.folder, { recursive: true, force: true }).catch(() => undefined);
+    await this.closeRuntimeSocket(c.name);
     this.containers.delete(c.id || c.name);
     this.deps.onContainerEvent?.('removed', c);
     this.pump();
@@ -769,3 +800,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error, c?: P
 }
 
 export type { BackendName };
+
+const SOCKET_FILE = 'runtime.sock';
+
+/** The folder of a container's Runtime API socket (its name's random part keeps the path short). */
+function runtimeSocketDir(name: string): string {
+  return path.join(os.tmpdir(), 'stratus-rt', name.slice(-12));
+}

@@ -1,9 +1,10 @@
 // The agent's side of the AWS Lambda Runtime API (plus the `specialize` extension for pre-warmed
 // containers), as described in docs/runtime-protocol.md. Plain node:http: this is the hot path of
 // every invocation (one GET /next and one POST per call), so no framework and no work per request
-// beyond a map lookup by source address.
+// beyond a map lookup by source address (or by the container's own Unix socket).
+import fs from 'node:fs/promises';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LIMITS, type Logger } from '@stratus/common';
 
@@ -117,8 +118,12 @@ function errorOutcome(errorType: string, errorMessage: string, stackTrace: strin
   return { kind: 'error', errorType, errorMessage, stackTrace, payload: errorPayload(errorType, errorMessage, stackTrace) };
 }
 
-function remoteIp(req: IncomingMessage): string {
-  const addr = req.socket.remoteAddress ?? '';
+/** The key a connection is known by: `unix:<name>` on a container's own socket, else its source IP. */
+const socketKeys = new WeakMap<Socket, string>();
+function addressOf(socket: Socket): string {
+  const key = socketKeys.get(socket);
+  if (key !== undefined) return key;
+  const addr = socket.remoteAddress ?? '';
   return addr.startsWith('::ffff:') ? addr.slice(7) : addr;
 }
 
@@ -175,7 +180,7 @@ class Session implements RuntimeSession {
   private current?: PendingInvocation;
   private failure?: Error;
 
-  constructor(readonly ip: string, private readonly server: RuntimeApiServer) {}
+  constructor(readonly ip: string, private readonly server: RuntimeApiServer, readonly aliases: readonly string[] = []) {}
 
   waitUntilPrewarmed(signal?: AbortSignal): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
@@ -382,14 +387,18 @@ function parseRuntimeError(body: Buffer, headerType: string | string[] | undefin
 
 /**
  * Serves the Runtime API to the function containers of one agent. Containers are told apart by the
- * source address of their connections (they cannot spoof it on the internal network); the agent
- * core attach()es each container's address and drives it through the returned RuntimeSession.
+ * source address of their connections (they cannot spoof it on the internal network), or by the
+ * Unix socket they connect to: each container gets a socket of its own (listenUnix), mounted only
+ * into it, which the Stratus bootstraps prefer (TCP through the bridge cost twice the CPU per round
+ * trip on both sides, docs/runtime-protocol.md). The agent core attach()es each container's
+ * address (and its socket's name) and drives it through the returned RuntimeSession.
  */
 export class RuntimeApiServer {
   private readonly server: http.Server;
   private readonly sessions = new Map<string, Session>();
   private readonly sockets = new Map<string, Set<Socket>>();
   private readonly waitingForAttach = new Map<string, { res: ServerResponse; timer: NodeJS.Timeout }>();
+  private readonly unixServers = new Map<string, { server: net.Server; path: string }>();
   private readonly limit: number;
   private readonly graceMs: number;
   private readonly logger: Logger;
@@ -406,7 +415,7 @@ export class RuntimeApiServer {
     this.server.headersTimeout = 60_000;
     this.server.timeout = 0;
     this.server.on('connection', (socket: Socket) => {
-      const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+      const ip = addressOf(socket);
       let set = this.sockets.get(ip);
       if (!set) this.sockets.set(ip, (set = new Set()));
       set.add(socket);
@@ -430,34 +439,80 @@ export class RuntimeApiServer {
     return { host: this.opts.host, port: addr.port };
   }
 
-  /** Registers a container's address. Attaching an address again replaces (and fails) the old session. */
-  attach(containerIp: string): RuntimeSession {
-    const old = this.sessions.get(containerIp);
-    if (old) {
-      this.logger.warn({ ip: containerIp }, 'runtime API: address attached again; the previous session is detached');
-      old.detach();
+  /**
+   * Listens on a Unix socket at socketPath for the container `name` (attach it with the same name):
+   * every connection there is that container's. The socket is open to all users (the function runs
+   * as uid 1000); only the container it is mounted into can reach it.
+   */
+  async listenUnix(name: string, socketPath: string): Promise<void> {
+    const key = `unix:${name}`;
+    const server = net.createServer((socket) => {
+      socketKeys.set(socket, key);
+      this.server.emit('connection', socket);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.unixServers.set(key, { server, path: socketPath });
+    await fs.chmod(socketPath, 0o666);
+  }
+
+  /**
+   * Registers a container's address, and the name of its Unix socket when it has one (listenUnix).
+   * Attaching an address again replaces (and fails) the old session.
+   */
+  attach(containerIp: string, socketName?: string): RuntimeSession {
+    const keys = socketName ? [containerIp, `unix:${socketName}`] : [containerIp];
+    for (const key of keys) {
+      const old = this.sessions.get(key);
+      if (old) {
+        this.logger.warn({ ip: key }, 'runtime API: address attached again; the previous session is detached');
+        old.detach();
+      }
     }
-    const session = new Session(containerIp, this);
-    this.sessions.set(containerIp, session);
-    const waiting = this.waitingForAttach.get(containerIp);
-    if (waiting) {
-      clearTimeout(waiting.timer);
-      this.waitingForAttach.delete(containerIp);
-      if (!waiting.res.destroyed) session.onSpecializePoll(waiting.res);
+    const session = new Session(containerIp, this, keys.slice(1));
+    for (const key of keys) this.sessions.set(key, session);
+    for (const key of keys) {
+      const waiting = this.waitingForAttach.get(key);
+      if (waiting) {
+        clearTimeout(waiting.timer);
+        this.waitingForAttach.delete(key);
+        if (!waiting.res.destroyed) session.onSpecializePoll(waiting.res);
+      }
     }
     return session;
   }
 
   /** Number of attached containers (for gauges and tests). */
   get size(): number {
-    return this.sessions.size;
+    return new Set(this.sessions.values()).size;
   }
 
-  /** @internal Called by Session.detach(). */
+  /** @internal Called by Session.detach(): its keys are refused from now on, its Unix socket closed. */
   forget(session: Session): void {
-    if (this.sessions.get(session.ip) === session) this.sessions.delete(session.ip);
-    const set = this.sockets.get(session.ip);
-    if (set) for (const s of set) s.destroy();
+    for (const key of [session.ip, ...session.aliases]) {
+      if (this.sessions.get(key) === session) this.sessions.delete(key);
+      const set = this.sockets.get(key);
+      if (set) for (const s of set) s.destroy();
+      this.closeUnix(key);
+    }
+  }
+
+  /** Stops listening on the Unix socket of container `name` (one that never got attached). */
+  closeUnixSocket(name: string): void {
+    this.closeUnix(`unix:${name}`);
+  }
+
+  private closeUnix(key: string): void {
+    const unix = this.unixServers.get(key);
+    if (!unix) return;
+    this.unixServers.delete(key);
+    unix.server.close();
+    void fs.rm(unix.path, { force: true }).catch(() => undefined);
   }
 
   async close(): Promise<void> {
@@ -465,12 +520,13 @@ export class RuntimeApiServer {
     for (const { res, timer } of this.waitingForAttach.values()) { clearTimeout(timer); res.destroy(); }
     this.waitingForAttach.clear();
     for (const set of this.sockets.values()) for (const s of set) s.destroy();
+    for (const key of [...this.unixServers.keys()]) this.closeUnix(key);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const url = req.url ?? '';
-    const ip = remoteIp(req);
+    const ip = addressOf(req.socket);
     const session = this.sessions.get(ip);
     if (url === NEXT) {
       if (!session) return this.unknown(req, res, ip);
