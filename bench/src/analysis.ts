@@ -52,6 +52,9 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
   for (const w of rows.filter((r) => r.scenario === 'warm' && r.metrics === 'on')) {
     const base = find(rows, { scenario: 'baseline', backend: w.backend, fn: w.fn });
     if (base && w.latency.p50 > 0) out.push({ name: `warm ${w.fn} ${w.backend}: docker run p50 / Stratus warm p50`, value: r2(base.latency.p50 / w.latency.p50), detail: `${base.latency.p50} ms vs ${r2(w.latency.p50)} ms` });
+    // The floor under the 1 ms target: one plain HTTP round trip on this machine, same client.
+    const raw = find(rows, { scenario: 'warm', target: 'raw-http' });
+    if (raw && raw.latency.p50 > 0) out.push({ name: `warm ${w.fn} ${w.backend}: Stratus warm p50 / raw HTTP p50`, value: r2(w.latency.p50 / raw.latency.p50), detail: `${r2(w.latency.p50)} ms vs ${r2(raw.latency.p50)} ms (+${r2(w.latency.p50 - raw.latency.p50)} ms)` });
   }
   for (const t of rows.filter((r) => r.scenario === 'throughput' && r.target === 'stratus' && r.metrics === 'on')) {
     const raw = find(rows, { scenario: 'throughput', target: 'raw-http', concurrency: t.concurrency });
