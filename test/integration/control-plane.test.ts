@@ -384,7 +384,11 @@ for (const store of stores) {
       const js = nc.jetstream();
       const t0 = Date.now() - 60_000;
       const at = (s: number) => new Date(t0 + s * 1000).toISOString();
-      const ok = makeInvocationEvent({ id: 'inv-ok', function: 'hello', status: 'ok', startedAt: at(1), endedAt: at(1.1), agentId: 'agent-1', backend: 'docker', logs: 'START\nprocessing order 12345\nEND', coldStart: true, initMs: 80, maxMemoryMb: 42 });
+      const okId = '6f1c2a9e-0b7d-4c55-9e2a-3d4b5c6d7e8f';
+      const ok = makeInvocationEvent({
+        id: okId, function: 'hello', status: 'ok', startedAt: at(1), endedAt: at(1.1), agentId: 'agent-1', backend: 'docker', coldStart: true, initMs: 80, maxMemoryMb: 42,
+        logs: `START RequestId: ${okId} Version: 1\nprocessing order 12345\nEND RequestId: ${okId}\nREPORT RequestId: ${okId}\tDuration: 1.00 ms\tBilled Duration: 1 ms\n`,
+      });
       const failed = makeInvocationEvent({ id: 'inv-err', function: 'hello', status: 'function_error', errorType: 'ZeroDivisionError', errorMessage: 'division by zero', startedAt: at(2), endedAt: at(2.1), agentId: 'agent-2', backend: 'gvisor' });
       const other = makeInvocationEvent({ id: 'inv-other', function: 'other', status: 'timeout', startedAt: at(3), endedAt: at(3.1), logs: 'Task timed out after 1.00 seconds\u0000' });
       await js.publish(SUBJECTS.invocation('agent-1'), JSON.stringify(ok));
@@ -395,9 +399,9 @@ for (const store of stores) {
       const list = (req: object) => invCall<{ invocations: Invocation[] }>('ListInvocations', req).then((r) => r.invocations);
       await waitFor('three records', async () => ((await list({})).length >= 3 ? true : undefined));
       const all = await list({});
-      assert.deepEqual(all.map((i) => i.id), ['inv-other', 'inv-err', 'inv-ok'], 'newest first, each once');
+      assert.deepEqual(all.map((i) => i.id), ['inv-other', 'inv-err', okId], 'newest first, each once');
 
-      const record = await invCall<Invocation>('GetInvocation', { id: 'inv-ok' });
+      const record = await invCall<Invocation>('GetInvocation', { id: okId });
       assert.equal(record.logs, ok.logs);
       assert.equal(record.coldStart, true);
       assert.equal(record.initMs, 80);
@@ -412,11 +416,14 @@ for (const store of stores) {
         timed[label] = Number(process.hrtime.bigint() - start) / 1e6;
         return res.map((i) => i.id);
       };
-      assert.deepEqual(await timedList('function', { function: 'hello' }), ['inv-err', 'inv-ok']);
+      assert.deepEqual(await timedList('function', { function: 'hello' }), ['inv-err', okId]);
       assert.deepEqual(await timedList('status', { status: 'function_error' }), ['inv-err']);
       assert.deepEqual(await timedList('statuses', { status: 'function_error,timeout' }), ['inv-other', 'inv-err']);
-      assert.deepEqual(await timedList('search logs', { search: 'order 12345' }), ['inv-ok']);
+      assert.deepEqual(await timedList('search logs', { search: 'order 12345' }), [okId]);
       assert.deepEqual(await timedList('search error', { search: 'division' }), ['inv-err']);
+      assert.deepEqual(await timedList('search platform words', { search: 'REPORT Billed' }), [], 'the START / END / REPORT lines are not indexed');
+      assert.deepEqual(await timedList('search request id', { search: okId.toUpperCase() }), [okId], 'a request id searched for is the id');
+      assert.equal((await invCall<Invocation>('GetInvocation', { id: okId })).logs, ok.logs, 'the logs keep the platform lines');
       assert.deepEqual(await timedList('request id', { requestId: 'inv-err' }), ['inv-err']);
       assert.deepEqual(await timedList('agent', { agentId: 'agent-2' }), ['inv-err']);
       assert.deepEqual(await timedList('backend', { backend: 'gvisor' }), ['inv-err']);
@@ -438,7 +445,7 @@ for (const store of stores) {
       const pruned = await cp.pruner.pruneNow();
       assert.ok(pruned >= 1);
       assert.equal((await store.list({ requestId: old.id })).length, 0);
-      assert.equal((await store.list({ requestId: 'inv-ok' })).length, 1, 'recent records stay');
+      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 1, 'recent records stay');
     });
 
     it('deletes a function with all its versions', async () => {
@@ -458,7 +465,7 @@ for (const store of stores) {
       await cp.recordsReady;
       const store = new InvocationStore(cp.db);
       await waitFor('records stored after restart', async () => ((await store.list({ function: 'echo', limit: 100 })).length === 20 ? true : undefined));
-      assert.equal((await store.list({ requestId: 'inv-ok' })).length, 1, 'nothing stored twice');
+      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 1, 'nothing stored twice');
       assert.ok(cp.nodes.list().some((n) => n.id === 'agent-1'), 'nodes survive a restart');
     });
   });

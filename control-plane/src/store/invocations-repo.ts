@@ -121,7 +121,7 @@ export class InvocationStore {
   /**
    * Inserts records, ignoring ids already stored, each taking the overhead a gateway reported for it
    * earlier (pendingOverheads; those rows go). Returns how many were new. One statement per batch:
-   * the rows travel as one JSON parameter expanded by json_populate_recordset (building a many-row
+   * the rows travel as one JSON parameter expanded by json_populate_record (building a many-row
    * VALUES list with the query builder costs about 1 ms per row in JavaScript, this next to nothing).
    * Serialised with setOverheads by a lock, so an overhead stored meanwhile is never missed by both.
    */
@@ -130,9 +130,12 @@ export class InvocationStore {
     const payload = JSON.stringify(rows.map(toJsonRow));
     return this.db.transaction(async (tx) => {
       await tx.execute(sql`SELECT pg_advisory_xact_lock(${OVERHEAD_LOCK_KEY})`);
-      const result = await tx.execute(sql`WITH r AS (SELECT * FROM json_populate_recordset(NULL::invocations, ${payload}::json)),
+      const result = await tx.execute(sql`WITH r AS (SELECT x.*, j->>'search_text' AS search_text
+          FROM json_array_elements(${payload}::json) j, json_populate_record(NULL::invocations, j) x),
         p AS (DELETE FROM ${pendingOverheads} p USING r WHERE p.request_id = r.id RETURNING p.request_id, p.overhead_ms)
-        INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}) SELECT ${sql.raw(SELECT_FROM_R)} FROM r LEFT JOIN p ON p.request_id = r.id
+        INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
+        SELECT ${sql.raw(SELECT_FROM_R)}, to_tsvector('simple', r.error_type || ' ' || r.error_message || ' ' || coalesce(r.search_text, ''))
+        FROM r LEFT JOIN p ON p.request_id = r.id
         ON CONFLICT (id) DO NOTHING RETURNING id`);
       return resultRows(result).length;
     });
@@ -185,12 +188,15 @@ export class InvocationStore {
     if (filter.requestId) where.push(eq(invocations.id, filter.requestId));
     if (filter.agentId) where.push(eq(invocations.agentId, filter.agentId));
     if (filter.backend) where.push(eq(invocations.backend, filter.backend));
-    if (filter.search && filter.search.trim()) {
+    // A request id searched for is the record's id (the platform lines that held it are not indexed).
+    const byId = filter.search && REQUEST_ID.test(filter.search.trim());
+    if (byId) where.push(eq(invocations.id, filter.search!.trim().toLowerCase()));
+    else if (filter.search && filter.search.trim()) {
       where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${filter.search.trim()})`);
     }
     const limit = clampLimit(filter.limit);
     let cond = where.length ? and(...where) : undefined;
-    if (filter.search && filter.search.trim() && cond) {
+    if (!byId && filter.search && filter.search.trim() && cond) {
       // Newest first by the started_at index, filtering the words, is quick only when matches are
       // frequent among recent rows: a rare or absent word (or one only in old records) made it read the
       // whole table (1.3 s for an absent word over 1M records). So first ask the words' GIN index for
@@ -236,10 +242,11 @@ const COLUMNS = [
   'cpu_ms', 'request_bytes', 'response_bytes', 'memory_mb', 'logs', 'logs_truncated',
 ];
 const INSERT_COLUMNS = COLUMNS.map((c) => `"${c}"`).join(', ');
-/** The columns from json_populate_recordset's r, the overhead from a pending one when there is. */
+/** The columns from json_populate_record's r, the overhead from a pending one when there is. */
 const SELECT_FROM_R = COLUMNS.map((c) => (c === 'overhead_ms' ? 'coalesce(p.overhead_ms, r.overhead_ms)' : `r."${c}"`)).join(', ');
 
-/** A row in the column names of the table, every column present (json_populate_recordset leaves missing ones NULL). */
+/** A row in the column names of the table, every column present (json_populate_record leaves missing
+ * ones NULL), plus search_text: the words to index (searchText). */
 function toJsonRow(r: NewInvocationRow): Record<string, unknown> {
   const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
   return {
@@ -248,8 +255,24 @@ function toJsonRow(r: NewInvocationRow): Record<string, unknown> {
     started_at: iso(r.startedAt), ended_at: iso(r.endedAt), queue_ms: r.queueMs ?? 0, start_ms: r.startMs ?? 0, init_ms: r.initMs ?? 0,
     duration_ms: r.durationMs ?? 0, billed_ms: r.billedMs ?? 0, overhead_ms: r.overheadMs ?? 0, max_memory_mb: r.maxMemoryMb ?? 0,
     cpu_ms: r.cpuMs ?? 0, request_bytes: r.requestBytes ?? 0, response_bytes: r.responseBytes ?? 0, memory_mb: r.memoryMb ?? 0,
-    logs: r.logs ?? '', logs_truncated: r.logsTruncated ?? false,
+    logs: r.logs ?? '', logs_truncated: r.logsTruncated ?? false, search_text: searchText(r.logs ?? ''),
   };
+}
+
+const SEARCH_TEXT_MAX = 300_000;
+const REQUEST_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PLATFORM_LINE = /^(?:START|END|REPORT) RequestId: /;
+
+/**
+ * What the function itself logged, for the words' index: the logs without the platform's START /
+ * END / REPORT lines. Those carry the request id (its own column) and the figures (columns too);
+ * their id fragments were most of a record's words, and indexing them 88% of the database's cost
+ * of storing a no-op invocation (docs/metrics.md).
+ */
+export function searchText(logs: string): string {
+  const text = logs.length > SEARCH_TEXT_MAX ? logs.slice(0, SEARCH_TEXT_MAX) : logs;
+  if (!text.includes('RequestId: ')) return text;
+  return text.split('\n').filter((line) => !PLATFORM_LINE.test(line)).join('\n');
 }
 
 /** Rows of db.execute() whichever the driver: postgres-js gives an array, PGlite { rows }. */

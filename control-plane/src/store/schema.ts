@@ -107,10 +107,11 @@ export const invocations = pgTable(
     memoryMb: integer('memory_mb').notNull().default(0),
     logs: text('logs').notNull().default(''),
     logsTruncated: boolean('logs_truncated').notNull().default(false),
-    // Words of the error and the logs, for `search` (the 'simple' configuration: no stemming, any language).
-    searchVector: tsvector('search_vector').generatedAlwaysAs(
-      sql`to_tsvector('simple', "error_type" || ' ' || "error_message" || ' ' || left("logs", 300000))`,
-    ),
+    // Words of the error and of what the function logged, for `search` (the 'simple' configuration:
+    // no stemming, any language), set by InvocationStore.insert. Not the platform's START / END /
+    // REPORT lines: their request-id fragments were most of a record's words, and indexing them
+    // most of the cost of storing it (docs/metrics.md).
+    searchVector: tsvector('search_vector'),
   },
   (t) => [
     index('invocations_function_started_idx').on(t.function, t.startedAt.desc()),

@@ -1,0 +1,1 @@
+ALTER TABLE "invocations" ALTER COLUMN "search_vector" DROP EXPRESSION;
