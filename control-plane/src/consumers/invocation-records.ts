@@ -5,9 +5,8 @@
 // A message may hold one event or an array of events.
 //
 // A second durable consumer reads the gateways' OverheadEvents (stream STRATUS_METRICS, subjects
-// stratus.v1.overhead.>) and sets overhead_ms on the stored records by request id, in either order:
-// InvocationStore.setOverheads updates the records already stored and parks the others, which
-// InvocationStore.insert picks up when their record comes (see there; both batched, idempotent).
+// stratus.v1.overhead.>) and stores them by request id (InvocationStore.setOverheads; reads join them
+// to their records, which may come before or after: batched, idempotent).
 import {
   ensureInvocationStream,
   ensureMetricsStream,
@@ -50,9 +49,8 @@ export interface InvocationRecordsConsumer {
     duplicates: number;
     rejected: number;
     batches: number;
-    /** Overheads set on stored records / parked until their record comes. */
-    overheadsApplied: number;
-    overheadsPending: number;
+    /** Overheads stored. */
+    overheadsStored: number;
   };
   close(): Promise<void>;
 }
@@ -67,7 +65,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   const lingerMs = opts.lingerMs ?? 100;
   await ensureInvocationStream(nc);
   const consumer = await durableConsumer(nc, INVOCATIONS_STREAM, durable, SUBJECTS.invocationsAll);
-  const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsApplied: 0, overheadsPending: 0 };
+  const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsStored: 0 };
 
   async function storeBatch(batch: JsMsg[]): Promise<void> {
     const parsed: { msg: JsMsg; rows: NewInvocationRow[] }[] = [];
@@ -125,9 +123,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       }
     }
     try {
-      const r = await invocations.setOverheads(items);
-      stats.overheadsApplied += r.applied;
-      stats.overheadsPending += r.pending;
+      stats.overheadsStored += await invocations.setOverheads(items);
       for (const m of good) m.ack();
       opts.onOverheads?.(items.map((i) => i.requestId));
     } catch (err) {

@@ -19,9 +19,6 @@ export function startRetentionPruner(opts: { invocations: InvocationStore; reten
       const before = new Date(Date.now() - opts.retentionDays * 86_400_000);
       const deleted = await opts.invocations.prune(before);
       if (deleted > 0) opts.logger.info({ deleted, before: before.toISOString() }, 'pruned invocation records past retention');
-      // gateway overheads whose record never came (a day: the streams' max age)
-      const orphans = await opts.invocations.prunePendingOverheads();
-      if (orphans > 0) opts.logger.info({ orphans }, 'dropped overheads whose invocation record never came');
       return deleted;
     }).catch((err) => {
       opts.logger.warn({ err }, 'pruning invocation records failed');

@@ -4,7 +4,7 @@ import { StratusError, type InvocationEvent } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { Database } from './db';
-import { invocations, pendingOverheads, type InvocationRow, type NewInvocationRow } from './schema';
+import { invocationOverheads, invocations, type InvocationRow, type NewInvocationRow } from './schema';
 
 export const LIST_LIMIT = { default: 50, max: 1000 } as const;
 /** A search with at most this many matches is answered from the words' index alone (see list). */
@@ -110,7 +110,9 @@ const selectColumns = {
   backend: invocations.backend, runtime: invocations.runtime, status: invocations.status, errorType: invocations.errorType,
   errorMessage: invocations.errorMessage, coldStart: invocations.coldStart, startedAt: invocations.startedAt, endedAt: invocations.endedAt,
   queueMs: invocations.queueMs, startMs: invocations.startMs, initMs: invocations.initMs, durationMs: invocations.durationMs,
-  billedMs: invocations.billedMs, overheadMs: invocations.overheadMs, maxMemoryMb: invocations.maxMemoryMb, cpuMs: invocations.cpuMs,
+  // the gateway's figure, from its own table (records from before it kept theirs in the row)
+  billedMs: invocations.billedMs, overheadMs: sql<number>`coalesce(${invocationOverheads.overheadMs}, ${invocations.overheadMs})`.as('overhead_ms'),
+  maxMemoryMb: invocations.maxMemoryMb, cpuMs: invocations.cpuMs,
   requestBytes: invocations.requestBytes, responseBytes: invocations.responseBytes, memoryMb: invocations.memoryMb,
   logs: invocations.logs, logsTruncated: invocations.logsTruncated,
 };
@@ -119,58 +121,44 @@ export class InvocationStore {
   constructor(private readonly db: Database) {}
 
   /**
-   * Inserts records, ignoring ids already stored, each taking the overhead a gateway reported for it
-   * earlier (pendingOverheads; those rows go). Returns how many were new. One statement per batch:
+   * Inserts records, ignoring ids already stored. Returns how many were new. One statement per batch:
    * the rows travel as one JSON parameter expanded by json_populate_record (building a many-row
    * VALUES list with the query builder costs about 1 ms per row in JavaScript, this next to nothing).
-   * Serialised with setOverheads by a lock, so an overhead stored meanwhile is never missed by both.
    */
   async insert(rows: NewInvocationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
     const payload = JSON.stringify(rows.map(toJsonRow));
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${OVERHEAD_LOCK_KEY})`);
-      const result = await tx.execute(sql`WITH r AS (SELECT x.*, j->>'search_text' AS search_text
-          FROM json_array_elements(${payload}::json) j, json_populate_record(NULL::invocations, j) x),
-        p AS (DELETE FROM ${pendingOverheads} p USING r WHERE p.request_id = r.id RETURNING p.request_id, p.overhead_ms)
-        INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
-        SELECT ${sql.raw(SELECT_FROM_R)}, to_tsvector('simple', r.error_type || ' ' || r.error_message || ' ' || coalesce(r.search_text, ''))
-        FROM r LEFT JOIN p ON p.request_id = r.id
-        ON CONFLICT (id) DO NOTHING RETURNING id`);
-      return resultRows(result).length;
-    });
+    const result = await this.db.execute(sql`WITH r AS (SELECT x.*, j->>'search_text' AS search_text
+        FROM json_array_elements(${payload}::json) j, json_populate_record(NULL::invocations, j) x)
+      INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
+      SELECT ${sql.raw(SELECT_FROM_R)}, to_tsvector('simple', r.error_type || ' ' || r.error_message || ' ' || coalesce(r.search_text, ''))
+      FROM r
+      ON CONFLICT (id) DO NOTHING RETURNING id`);
+    return resultRows(result).length;
   }
 
   /**
-   * Sets the platform overhead (measured at the gateway) of stored records by request id; the ones not
-   * stored yet wait in pendingOverheads for their record. Idempotent (a redelivered batch sets the same
-   * values), one statement per batch. Returns how many records were set and how many wait.
+   * Stores the platform overheads measured at the gateway, by request id, whether their records are
+   * stored yet or not (reads join them). Idempotent (a redelivered batch stores the same values), one
+   * statement per batch. Returns how many were stored.
    */
-  async setOverheads(items: { requestId: string; overheadMs: number }[]): Promise<{ applied: number; pending: number }> {
+  async setOverheads(items: { requestId: string; overheadMs: number }[]): Promise<number> {
     const clean = items.filter((i) => i.requestId && Number.isFinite(i.overheadMs)).map((i) => ({ request_id: i.requestId, overhead_ms: i.overheadMs }));
-    if (clean.length === 0) return { applied: 0, pending: 0 };
-    return this.db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(${OVERHEAD_LOCK_KEY})`);
-      const result = await tx.execute(sql`WITH o AS (
-          SELECT DISTINCT ON (request_id) request_id, overhead_ms FROM json_to_recordset(${JSON.stringify(clean)}::json) AS x(request_id text, overhead_ms float8)
-          ORDER BY request_id),
-        u AS (UPDATE invocations i SET overhead_ms = o.overhead_ms FROM o WHERE i.id = o.request_id RETURNING i.id),
-        w AS (INSERT INTO ${pendingOverheads} (request_id, overhead_ms) SELECT request_id, overhead_ms FROM o WHERE request_id NOT IN (SELECT id FROM u)
-          ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1)
-        SELECT (SELECT count(*) FROM u)::int AS applied, (SELECT count(*) FROM w)::int AS pending`);
-      const row = resultRows(result)[0] ?? {};
-      return { applied: Number(row.applied ?? 0), pending: Number(row.pending ?? 0) };
-    });
+    if (clean.length === 0) return 0;
+    const result = await this.db.execute(sql`INSERT INTO ${invocationOverheads} (request_id, overhead_ms)
+      SELECT DISTINCT ON (request_id) request_id, overhead_ms FROM json_to_recordset(${JSON.stringify(clean)}::json) AS x(request_id text, overhead_ms float8)
+      ORDER BY request_id
+      ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1`);
+    return resultRows(result).length;
   }
 
-  /** Drops overheads whose record did not come within the time (default: a day, the streams' max age). */
-  async prunePendingOverheads(before = new Date(Date.now() - 86_400_000)): Promise<number> {
-    const gone = await this.db.delete(pendingOverheads).where(lt(pendingOverheads.receivedAt, before)).returning({ id: pendingOverheads.requestId });
-    return gone.length;
+  /** Joins each record to its overhead. */
+  private selectRecords() {
+    return this.db.select(selectColumns).from(invocations).leftJoin(invocationOverheads, eq(invocationOverheads.requestId, invocations.id));
   }
 
   async get(id: string): Promise<Required<InvocationInput>> {
-    const rows = await this.db.select(selectColumns).from(invocations).where(eq(invocations.id, id)).limit(1);
+    const rows = await this.selectRecords().where(eq(invocations.id, id)).limit(1);
     if (rows.length === 0) throw new StratusError('NOT_FOUND', `invocation ${id} not found`, { field: 'id' });
     return rowToInvocation(rows[0] as InvocationRow);
   }
@@ -210,9 +198,7 @@ export class InvocationStore {
         cond = inArray(invocations.id, probe.ids);
       }
     }
-    const rows = await this.db
-      .select(selectColumns)
-      .from(invocations)
+    const rows = await this.selectRecords()
       .where(cond)
       // NULLS LAST as in the indexes (drizzle's .desc() indexes are DESC NULLS LAST): a plain DESC
       // means NULLS FIRST, which no index matches, and PostgreSQL then sorts the whole table.
@@ -221,20 +207,25 @@ export class InvocationStore {
     return rows.map((r) => rowToInvocation(r as InvocationRow));
   }
 
-  /** Deletes records that started before `before`, in batches (short locks). Returns how many went. */
+  /**
+   * Deletes records that started before `before`, and overheads received before it, in batches
+   * (short locks). Returns how many records went.
+   */
   async prune(before: Date, batchSize = 10_000): Promise<number> {
     let total = 0;
     for (;;) {
       const batch = this.db.select({ id: invocations.id }).from(invocations).where(lt(invocations.startedAt, before)).limit(batchSize);
       const deleted = await this.db.delete(invocations).where(inArray(invocations.id, batch)).returning({ id: invocations.id });
       total += deleted.length;
+      if (deleted.length < batchSize) break;
+    }
+    for (;;) {
+      const batch = this.db.select({ id: invocationOverheads.requestId }).from(invocationOverheads).where(lt(invocationOverheads.receivedAt, before)).limit(batchSize);
+      const deleted = await this.db.delete(invocationOverheads).where(inArray(invocationOverheads.requestId, batch)).returning({ id: invocationOverheads.requestId });
       if (deleted.length < batchSize) return total;
     }
   }
 }
-
-/** Serialises insert and setOverheads (any value of its own: pg_advisory_xact_lock keys are global). */
-const OVERHEAD_LOCK_KEY = 0x5747_0002;
 
 const COLUMNS = [
   'id', 'function', 'version', 'agent_id', 'backend', 'runtime', 'status', 'error_type', 'error_message', 'cold_start',
@@ -242,8 +233,8 @@ const COLUMNS = [
   'cpu_ms', 'request_bytes', 'response_bytes', 'memory_mb', 'logs', 'logs_truncated',
 ];
 const INSERT_COLUMNS = COLUMNS.map((c) => `"${c}"`).join(', ');
-/** The columns from json_populate_record's r, the overhead from a pending one when there is. */
-const SELECT_FROM_R = COLUMNS.map((c) => (c === 'overhead_ms' ? 'coalesce(p.overhead_ms, r.overhead_ms)' : `r."${c}"`)).join(', ');
+/** The columns from json_populate_record's r. */
+const SELECT_FROM_R = COLUMNS.map((c) => `r."${c}"`).join(', ');
 
 /** A row in the column names of the table, every column present (json_populate_record leaves missing
  * ones NULL), plus search_text: the words to index (searchText). */
