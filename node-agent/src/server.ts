@@ -16,7 +16,7 @@ import { CachedCodeStore, type CodeStore } from './invoke/code-store';
 import { Invoker, type InvocationRecorder } from './invoke/invoker';
 import { createAgentTelemetry, createHostSampler, type AgentTelemetry } from './metrics/index';
 import type { RuntimeApi } from './pool/runtime-contract';
-import { WarmPool, type PoolConfig } from './pool/warm-pool';
+import { WarmPool, runtimeSocketRoot, type PoolConfig } from './pool/warm-pool';
 import { RuntimeApiServer } from './runtime-api/runtime-api-server';
 
 export interface AgentDeps {
@@ -318,6 +318,7 @@ async function removeLeftovers(backends: IsolationBackend[], config: StratusConf
     await Promise.all(ids.map((id) => b.remove(id).then(() => { removed++; }, () => undefined)));
   }
   await fs.rm(path.join(config.dataDir, 'containers', sanitize(config.agentId)), { recursive: true, force: true }).catch(() => undefined);
+  await fs.rm(runtimeSocketRoot(config.agentId), { recursive: true, force: true }).catch(() => undefined);
   if (removed) logger.info({ removed }, 'removed containers left by an earlier run of this agent');
 }
 

@@ -14,6 +14,7 @@ import { call, createClient, createLogger, loadConfig, type StratusConfig } from
 import { proto, type AgentServiceClient, type FunctionServiceClient, type FunctionSpec, type InvocationServiceClient, type InvokeResponse, type NodeStatus } from '@stratus/proto';
 import { startControlPlane } from '../../control-plane/src/server';
 import { startAgent, type RunningAgent } from '../../node-agent/src/server';
+import { runtimeSocketRoot } from '../../node-agent/src/pool/warm-pool';
 import { FIXTURES, containersWithLabels, fixtureFiles, removeContainers, testBackends, type FixtureName } from '../harness/index';
 
 const logger = createLogger('agent-it');
@@ -92,11 +93,13 @@ function agentSuite(backend: string) {
       for (const c of clients) c.close();
       for (const a of agents) await a.close();
       await control?.close();
+      const socketsLeft = agents.filter((a) => fs.existsSync(runtimeSocketRoot(a.id)));
       const left = await containersWithLabels([`stratus.managed=${label}`]);
       await removeContainers(left);
       try { execFileSync('docker', ['network', 'rm', `${label}-net`], { stdio: 'ignore' }); } catch { /* in use or gone */ }
       fs.rmSync(tmp, { recursive: true, force: true });
       assert.deepEqual(left, [], 'no container leaked');
+      assert.deepEqual(socketsLeft, [], 'no Runtime API socket folder left');
     });
 
     it('serves a fresh function from a pre-warmed container, reports the cold start with its init time, and refills the pool', async () => {
@@ -194,13 +197,16 @@ function agentSuite(backend: string) {
       assert.ok((await a.status()).containers.some((c) => c.function === `kept-${id}` && c.state === 'idle'), 'the minimum stays');
     });
 
-    it('removes the containers a dead earlier run of the same agent id left', async () => {
+    it('removes the containers and Runtime API sockets a dead earlier run of the same agent id left', async () => {
       const config = await agentConfig('leftover', {});
       const image = execFileSync('docker', ['images', '--format', '{{.Repository}}:{{.Tag}}', 'stratus/runtime-python3.11']).toString().split('\n')[0];
       const stale = execFileSync('docker', ['create', '--label', `stratus.agent=${config.agentId}`, '--label', `stratus.managed=${label}`, '--label', `stratus.backend=${backend}`, image]).toString().trim();
+      const staleSocketDir = path.join(runtimeSocketRoot(config.agentId), 'dead-run-000');
+      fs.mkdirSync(staleSocketDir, { recursive: true });
       const a = await start('leftover', { prewarmPerRuntime: 0 });
       assert.ok(a.agent.id);
       assert.equal((await containersWithLabels([`stratus.agent=${config.agentId}`])).includes(stale), false);
+      assert.equal(fs.existsSync(staleSocketDir), false);
     });
 
     it('answers concurrent invocations on one InvokeStream, matched by request id, with statuses in band', async () => {

@@ -1,7 +1,7 @@
 // The pool's bookkeeping, in one place: every container of this agent, its state machine, its
 // Runtime API session and output, the queue of invocations waiting for a container, and the
 // background work (pre-warming, keep-warm, scale-ahead). Decisions are delegated to policy.ts.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -290,6 +290,7 @@ export class WarmPool {
     if (this.maintainTimer) clearInterval(this.maintainTimer);
     for (const w of [...this.waiters]) this.fail(w, new StratusError('UNAVAILABLE', 'the agent is shutting down'));
     await Promise.all(this.list().map((c) => this.remove(c, 'agent shutting down')));
+    await fs.rm(runtimeSocketRoot(this.config.agentId), { recursive: true, force: true }).catch(() => undefined);
   }
 
   // ---- containers ------------------------------------------------------------------------------
@@ -555,7 +556,7 @@ export class WarmPool {
    */
   private async openRuntimeSocket(name: string): Promise<string | undefined> {
     if (!this.deps.runtimeApi.listenUnix) return undefined;
-    const dir = runtimeSocketDir(name);
+    const dir = this.runtimeSocketDir(name);
     try {
       await fs.mkdir(dir, { recursive: true, mode: 0o755 });
       await fs.chmod(dir, 0o755);
@@ -570,7 +571,12 @@ export class WarmPool {
 
   private async closeRuntimeSocket(name: string): Promise<void> {
     this.deps.runtimeApi.closeUnixSocket?.(name);
-    await fs.rm(runtimeSocketDir(name), { recursive: true, force: true }).catch(() => undefined);
+    await fs.rm(this.runtimeSocketDir(name), { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /** The folder of a container's Runtime API socket (its name's random part keeps the path short). */
+  private runtimeSocketDir(name: string): string {
+    return path.join(runtimeSocketRoot(this.config.agentId), name.slice(-12));
   }
 
   private onExit(c: PooledContainer, exit: ContainerExit): void {
@@ -803,7 +809,11 @@ export type { BackendName };
 
 const SOCKET_FILE = 'runtime.sock';
 
-/** The folder of a container's Runtime API socket (its name's random part keeps the path short). */
-function runtimeSocketDir(name: string): string {
-  return path.join(os.tmpdir(), 'stratus-rt', name.slice(-12));
+/**
+ * Where the Runtime API sockets of one agent's containers live: under the temporary folder with a
+ * short hash of the agent id, as a socket's path must fit in 107 bytes. Removed at the agent's start
+ * (what a killed run left) and shutdown.
+ */
+export function runtimeSocketRoot(agentId: string): string {
+  return path.join(os.tmpdir(), 'stratus-rt', createHash('sha256').update(agentId).digest('hex').slice(0, 8));
 }
