@@ -360,7 +360,7 @@ test('refuses to specialize a container twice', async () => {
 async function unixContainer(name: string) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rt-sock-'));
   const socketPath = path.join(dir, 'runtime.sock');
-  await server.listenUnix(name, socketPath);
+  await server.listenUnix(name, socketPath, { uid: process.getuid!(), gid: process.getgid!() });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const call = (method: string, urlPath: string, body?: string) => quiet(send({ socketPath, method, path: urlPath, agent }, body));
   return { dir, socketPath, call };
@@ -368,8 +368,9 @@ async function unixContainer(name: string) {
 
 test('serves a container on its own Unix socket, known by the socket and not by any address', async () => {
   const c = await unixContainer('unix-a');
-  const fs0 = fs.statSync(c.socketPath);
-  assert.equal(fs0.mode & 0o777, 0o666, 'the function runs as another user: the socket is open to it');
+  const st = fs.statSync(c.socketPath);
+  assert.equal(st.mode & 0o777, 0o600, 'only its owner (the function user) and root may connect');
+  assert.equal(st.uid, process.getuid!());
   const { session, next } = await specialized(c, server.attach('10.9.9.9', 'unix-a'));
 
   const outcome = session.invoke(input('req-unix'));

@@ -4,6 +4,9 @@
 import type { Readable } from 'node:stream';
 import type { Backend as BackendName, Runtime } from '@stratus/common';
 
+/** The user every function runs as, in every backend. */
+export const FUNCTION_USER = { uid: 1000, gid: 1000 } as const;
+
 /** Where the folder of ContainerSpec.runtimeApiDir appears inside the container (read-only). */
 export const CONTAINER_RUNTIME_API_DIR = '/run/stratus';
 

@@ -6,7 +6,7 @@ import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { LIMITS, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
-import { CONTAINER_RUNTIME_API_DIR, LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
+import { CONTAINER_RUNTIME_API_DIR, FUNCTION_USER, LABELS, nanoCpusFor, type Availability, type ContainerExit, type ContainerOutput, type ContainerSpec, type ContainerStats, type IsolationBackend } from './backend';
 import { CgroupCounters } from './cgroup-counters';
 
 export interface DockerBackendOptions {
@@ -77,7 +77,7 @@ export class DockerBackend implements IsolationBackend {
       Image: spec.image,
       Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
       Labels: { ...spec.labels, [LABELS.backend]: this.name, [LABELS.runtime]: spec.runtime },
-      User: '1000:1000',
+      User: `${FUNCTION_USER.uid}:${FUNCTION_USER.gid}`,
       WorkingDir: '/var/task',
       AttachStdout: true,
       AttachStderr: true,

@@ -10,6 +10,6 @@ export interface RuntimeApi {
   /** socketName: the container's own Unix socket, opened with listenUnix. */
   attach(containerIp: string, socketName?: string): RuntimeSession;
   /** Optional: a Unix socket for one container (see RuntimeApiServer.listenUnix). */
-  listenUnix?(name: string, socketPath: string): Promise<void>;
+  listenUnix?(name: string, socketPath: string, owner?: { uid: number; gid: number }): Promise<void>;
   closeUnixSocket?(name: string): void;
 }

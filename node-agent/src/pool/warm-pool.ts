@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LIMITS, StratusError, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
 import type { FunctionSpec, PoolContainerInput } from '@stratus/proto';
-import { CONTAINER_RUNTIME_API_DIR, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
+import { CONTAINER_RUNTIME_API_DIR, FUNCTION_USER, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
 import { LogCollector } from '../invoke/log-collector';
 import type { CodeStore } from '../invoke/code-store';
 import { ContainerStateMachine, type ContainerState } from './container-state';
@@ -560,7 +560,7 @@ export class WarmPool {
     try {
       await fs.mkdir(dir, { recursive: true, mode: 0o755 });
       await fs.chmod(dir, 0o755);
-      await this.deps.runtimeApi.listenUnix(name, path.join(dir, SOCKET_FILE));
+      await this.deps.runtimeApi.listenUnix(name, path.join(dir, SOCKET_FILE), FUNCTION_USER);
       return dir;
     } catch (err) {
       this.log.warn({ err, container: name }, 'no Unix socket for the Runtime API; the container uses TCP');

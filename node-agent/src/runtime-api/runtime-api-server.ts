@@ -441,10 +441,10 @@ export class RuntimeApiServer {
 
   /**
    * Listens on a Unix socket at socketPath for the container `name` (attach it with the same name):
-   * every connection there is that container's. The socket is open to all users (the function runs
-   * as uid 1000); only the container it is mounted into can reach it.
+   * every connection there is that container's. Only `owner` (the function's user) and root may
+   * connect; only the container it is mounted into can see it.
    */
-  async listenUnix(name: string, socketPath: string): Promise<void> {
+  async listenUnix(name: string, socketPath: string, owner?: { uid: number; gid: number }): Promise<void> {
     const key = `unix:${name}`;
     const server = net.createServer((socket) => {
       socketKeys.set(socket, key);
@@ -458,7 +458,8 @@ export class RuntimeApiServer {
       });
     });
     this.unixServers.set(key, { server, path: socketPath });
-    await fs.chmod(socketPath, 0o666);
+    if (owner) await fs.chown(socketPath, owner.uid, owner.gid);
+    await fs.chmod(socketPath, 0o600);
   }
 
   /**
