@@ -3,6 +3,7 @@
 import { StratusError, type InvocationEvent } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Database } from './db';
 import { invocationOverheads, invocations, type InvocationRow, type NewInvocationRow } from './schema';
 
@@ -177,14 +178,13 @@ export class InvocationStore {
     if (filter.agentId) where.push(eq(invocations.agentId, filter.agentId));
     if (filter.backend) where.push(eq(invocations.backend, filter.backend));
     // A request id searched for is the record's id (the platform lines that held it are not indexed).
-    const byId = filter.search && REQUEST_ID.test(filter.search.trim());
-    if (byId) where.push(eq(invocations.id, filter.search!.trim().toLowerCase()));
-    else if (filter.search && filter.search.trim()) {
-      where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${filter.search.trim()})`);
-    }
+    const search = filter.search?.trim() ?? '';
+    const byId = REQUEST_ID.test(search);
+    if (byId) where.push(eq(invocations.id, search.toLowerCase()));
+    else if (search) where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${search})`);
     const limit = clampLimit(filter.limit);
     let cond = where.length ? and(...where) : undefined;
-    if (!byId && filter.search && filter.search.trim() && cond) {
+    if (search && !byId && cond) {
       // Newest first by the started_at index, filtering the words, is quick only when matches are
       // frequent among recent rows: a rare or absent word (or one only in old records) made it read the
       // whole table (1.3 s for an absent word over 1M records). So first ask the words' GIN index for
@@ -212,16 +212,18 @@ export class InvocationStore {
    * (short locks). Returns how many records went.
    */
   async prune(before: Date, batchSize = 10_000): Promise<number> {
+    const total = await this.deleteBefore(invocations, invocations.id, invocations.startedAt, before, batchSize);
+    await this.deleteBefore(invocationOverheads, invocationOverheads.requestId, invocationOverheads.receivedAt, before, batchSize);
+    return total;
+  }
+
+  /** Deletes the rows of table whose time is before `before`, batchSize at a time; returns how many. */
+  private async deleteBefore(table: PgTable, id: PgColumn, time: PgColumn, before: Date, batchSize: number): Promise<number> {
     let total = 0;
     for (;;) {
-      const batch = this.db.select({ id: invocations.id }).from(invocations).where(lt(invocations.startedAt, before)).limit(batchSize);
-      const deleted = await this.db.delete(invocations).where(inArray(invocations.id, batch)).returning({ id: invocations.id });
+      const batch = this.db.select({ id }).from(table).where(lt(time, before)).limit(batchSize);
+      const deleted = await this.db.delete(table).where(inArray(id, batch)).returning({ id });
       total += deleted.length;
-      if (deleted.length < batchSize) break;
-    }
-    for (;;) {
-      const batch = this.db.select({ id: invocationOverheads.requestId }).from(invocationOverheads).where(lt(invocationOverheads.receivedAt, before)).limit(batchSize);
-      const deleted = await this.db.delete(invocationOverheads).where(inArray(invocationOverheads.requestId, batch)).returning({ id: invocationOverheads.requestId });
       if (deleted.length < batchSize) return total;
     }
   }
