@@ -51,9 +51,9 @@ class SlowBackend extends FakeBackend {
 
 const open: { pool: WarmPool; dataDir: string }[] = [];
 
-function makePool(config: Partial<PoolConfig>, functions: FunctionSpec[]) {
+function makePool(config: Partial<PoolConfig>, functions: FunctionSpec[], canUpdateLimits = true) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-pool-queue-'));
-  const docker = new SlowBackend('docker', true, '10.0.0.');
+  const docker = new SlowBackend('docker', canUpdateLimits, '10.0.0.');
   const api = new FakeRuntimeApi([docker]);
   for (const f of functions) api.handlers.set(f.name, async () => ok(1));
   const backends = new Map([['docker', docker]]);
@@ -72,7 +72,7 @@ function makePool(config: Partial<PoolConfig>, functions: FunctionSpec[]) {
     logger,
   });
   open.push({ pool, dataDir });
-  return { pool, docker };
+  return { pool, docker, api };
 }
 
 afterEach(async () => {
@@ -182,5 +182,43 @@ describe('pool queue', () => {
       err.code === 'THROTTLED' && (err.retryAfterSec ?? 0) >= 1 && /memory budget/.test(err.message));
     release();
     await pa;
+  });
+
+  it('starts a container with the boot allowance and gives it its CPU share before any function code runs', async () => {
+    for (const canUpdateLimits of [true, false]) {
+      const big = spec('big', { memoryMb: 512 });
+      const { pool, docker, api } = makePool({}, [big], canUpdateLimits);
+      const attach = api.attach.bind(api);
+      const cpuAtSpecialize: unknown[] = [];
+      api.attach = (ip: string) => {
+        const session = attach(ip);
+        const specialize = session.specialize.bind(session);
+        session.specialize = (cfg) => {
+          cpuAtSpecialize.push({ ...docker.byIp(ip)!.cpu });
+          return specialize(cfg);
+        };
+        return session;
+      };
+
+      await pool.withLease(big, async () => undefined);
+
+      const [c] = docker.running();
+      assert.equal(c.spec.bootCpus, 1, 'created with one core for the bootstrap');
+      // runc: started at 512 MB directly or resized; runsc (no updates): started at 512 MB. Either way
+      // the share is 512 MB's by the time the handler loads.
+      assert.deepEqual(cpuAtSpecialize, [{ kind: 'share', memoryMb: 512 }], `canUpdateLimits=${canUpdateLimits}`);
+    }
+  });
+
+  it('removes a container whose CPU share cannot be set instead of running function code in it', async () => {
+    const a = spec('a');
+    const { pool, docker, api } = makePool({}, [a]);
+    docker.failSettle = new Error('cgroup is gone');
+
+    await assert.rejects(pool.withLease(a, async () => undefined), /cgroup is gone/);
+
+    assert.equal(api.calls.specialize, 0, 'no function code was loaded');
+    while (docker.running().length > 0) await sleep(5);
+    assert.equal(docker.calls.remove, 1);
   });
 });

@@ -15,12 +15,22 @@ import { proto, type AgentServiceClient, type FunctionServiceClient, type Functi
 import { startControlPlane } from '../../control-plane/src/server';
 import { startAgent, type RunningAgent } from '../../node-agent/src/server';
 import { runtimeSocketRoot } from '../../node-agent/src/pool/warm-pool';
+import { nanoCpusFor } from '../../node-agent/src/backends/backend';
 import { FIXTURES, containersWithLabels, fixtureFiles, removeContainers, testBackends, type FixtureName } from '../harness/index';
 
 const logger = createLogger('agent-it');
 logger.level = process.env.STRATUS_LOG_LEVEL ?? 'warn';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Ctor<T> = new (...a: ConstructorParameters<typeof grpc.Client>) => T;
+
+/** A container's CFS quota (µs per period) from its cgroup v1 folder, found by the id's prefix. */
+function cpuQuotaUs(idPrefix: string): number {
+  const root = '/sys/fs/cgroup/cpu/docker';
+  const dir = fs.readdirSync(root).find((d) => d.startsWith(idPrefix));
+  assert.ok(dir, `cgroup of container ${idPrefix} under ${root}`);
+  return Number(fs.readFileSync(path.join(root, dir, 'cpu.cfs_quota_us'), 'utf8').trim());
+}
+const shareQuotaUs = (memoryMb: number) => Math.round((nanoCpusFor(memoryMb, 1769, os.cpus().length) / 1e9) * 100_000);
 
 async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
@@ -109,6 +119,8 @@ function agentSuite(backend: string) {
         return prewarmed(s, 'python3.11').length >= 1 && s;
       });
       const stemCell = prewarmed(ready, 'python3.11')[0].id;
+      // Booted with one core (BOOT_CPUS); once ready, before any function code, 128 MB's share.
+      assert.equal(cpuQuotaUs(stemCell), shareQuotaUs(128), 'a ready stem cell runs at its memory\'s CPU share');
       await deploy(`counter-${id}`, 'py-counter');
 
       const first = await a.invoke(`counter-${id}`);

@@ -89,7 +89,7 @@ export class DockerBackend implements IsolationBackend {
         NetworkMode: spec.network,
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap
-        NanoCpus: nanoCpusFor(spec.memoryMb, LIMITS.mbPerCpu, this.hostCpus),
+        NanoCpus: Math.max(nanoCpusFor(spec.memoryMb, LIMITS.mbPerCpu, this.hostCpus), Math.round(Math.min(this.hostCpus, spec.bootCpus ?? 0) * 1e9)),
         // runsc counts the sandbox's own threads against a pids limit (it then hangs or fails to
         // start): there the nproc ulimit stops fork bombs instead.
         ...(isRunsc
@@ -163,6 +163,15 @@ export class DockerBackend implements IsolationBackend {
       await fs.writeFile(`${mem}/memory.limit_in_bytes`, bytes);
       if (hasMemsw) await fs.writeFile(memsw, bytes);
     }
+    await this.settleCpu(id, memoryMb);
+  }
+
+  /**
+   * The CFS quota of memoryMb's share, in the container's cgroup: under runsc too, whose sandbox
+   * (Sentry and gofer) runs in that cgroup, although its memory limit cannot change.
+   */
+  async settleCpu(id: string, memoryMb: number): Promise<void> {
+    const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
     const period = Number((await fs.readFile(`${cpu}/cpu.cfs_period_us`, 'utf8')).trim()) || 100_000;
     const quota = Math.round((nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) / 1e9) * period);
     await fs.writeFile(`${cpu}/cpu.cfs_burst_us`, '0').catch(() => undefined); // burst may not exceed the new quota

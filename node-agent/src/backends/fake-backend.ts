@@ -15,10 +15,12 @@ interface FakeContainer {
   stderr: PassThrough;
   exit?: (e: ContainerExit) => void;
   exited: Promise<ContainerExit>;
+  /** CPU share in force: the boot allowance until settleCpu, then memoryMb's share. */
+  cpu: { kind: 'boot'; cpus: number } | { kind: 'share'; memoryMb: number };
 }
 
 export class FakeBackend implements IsolationBackend {
-  readonly calls = { prepare: 0, create: 0, start: 0, stop: 0, remove: 0, updateLimits: 0, stats: 0, attach: 0, listLeftovers: 0 };
+  readonly calls = { prepare: 0, create: 0, start: 0, stop: 0, remove: 0, updateLimits: 0, settleCpu: 0, stats: 0, attach: 0, listLeftovers: 0 };
   readonly containers = new Map<string, FakeContainer>();
   availability: Availability = { ok: true, reason: '' };
   leftovers: string[] = [];
@@ -35,8 +37,9 @@ export class FakeBackend implements IsolationBackend {
     return `fake/${runtime}`;
   }
 
-  /** Test knob: create() fails with this error. */
+  /** Test knobs: create() or settleCpu() fails with this error. */
   failCreate?: Error;
+  failSettle?: Error;
 
   async create(spec: ContainerSpec): Promise<string> {
     this.calls.create++;
@@ -44,7 +47,7 @@ export class FakeBackend implements IsolationBackend {
     const id = `${this.name}-${++this.seq}`.padEnd(16, '0');
     let exit!: (e: ContainerExit) => void;
     const exited = new Promise<ContainerExit>((resolve) => { exit = resolve; });
-    this.containers.set(id, { id, spec, ip: `${this.ipPrefix}${this.seq}`, running: false, removed: false, stdout: new PassThrough(), stderr: new PassThrough(), exit, exited });
+    this.containers.set(id, { id, spec, ip: `${this.ipPrefix}${this.seq}`, running: false, removed: false, stdout: new PassThrough(), stderr: new PassThrough(), exit, exited, cpu: spec.bootCpus ? { kind: 'boot', cpus: spec.bootCpus } : { kind: 'share', memoryMb: spec.memoryMb } });
     return id;
   }
 
@@ -69,6 +72,13 @@ export class FakeBackend implements IsolationBackend {
     this.calls.updateLimits++;
     if (!this.canUpdateLimits) throw new Error('cannot update');
     this.get(id).spec.memoryMb = memoryMb;
+    await this.settleCpu(id, memoryMb);
+  }
+
+  async settleCpu(id: string, memoryMb: number): Promise<void> {
+    this.calls.settleCpu++;
+    if (this.failSettle) throw this.failSettle;
+    this.get(id).cpu = { kind: 'share', memoryMb };
   }
 
   async stats(id: string): Promise<ContainerStats | undefined> {

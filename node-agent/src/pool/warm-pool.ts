@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LIMITS, StratusError, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
 import type { FunctionSpec, PoolContainerInput } from '@stratus/proto';
-import { CONTAINER_RUNTIME_API_DIR, FUNCTION_USER, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
+import { BOOT_CPUS, CONTAINER_RUNTIME_API_DIR, FUNCTION_USER, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
 import { LogCollector } from '../invoke/log-collector';
 import type { CodeStore } from '../invoke/code-store';
 import { ContainerStateMachine, type ContainerState } from './container-state';
@@ -494,6 +494,7 @@ export class WarmPool {
         runtime,
         image,
         memoryMb,
+        bootCpus: BOOT_CPUS,
         tmpSizeMb: this.config.tmpSizeMb,
         taskDir: path.join(folder, 'task'),
         runtimeApiDir: apiDir,
@@ -530,6 +531,8 @@ export class WarmPool {
       }, c);
       c.startMs = performance.now() - t0;
       if (c.exited) throw new Error(`the ${runtime} container exited while starting (status ${c.exited.exit.exitCode})`);
+      // Only the bootstrap has run so far: the boot allowance ends before any function code runs.
+      await backend.settleCpu(id, memoryMb);
       c.fsm.transition('prewarmed');
       // Claimed in the same tick for an invocation, so no other caller can take it meanwhile.
       if (forInvocation) c.fsm.transition('specializing');
