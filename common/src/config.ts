@@ -35,6 +35,7 @@ export interface StratusConfig {
   memoryBudgetMb: number;       // STRATUS_MEMORY_BUDGET_MB: all function containers of one agent together
   prewarmPerRuntime: number;    // STRATUS_PREWARM: pre-warmed generic containers per runtime and backend
   queueTimeoutMs: number;       // STRATUS_QUEUE_TIMEOUT_MS: how long an invocation waits for a container
+  maxParallelStarts: number;    // STRATUS_MAX_PARALLEL_STARTS: container starts of one agent at once
   tmpSizeMb: number;            // STRATUS_TMP_SIZE_MB: /tmp of each function container
   functionNetwork: string;      // STRATUS_FUNCTION_NETWORK: internal Docker network for functions
   containerLabel: string;       // STRATUS_CONTAINER_LABEL: label marking this installation's containers
@@ -68,6 +69,7 @@ export function loadConfig(overrides: Partial<StratusConfig> = {}): StratusConfi
     memoryBudgetMb: num('STRATUS_MEMORY_BUDGET_MB', Math.floor(hostMemMb / 2)),
     prewarmPerRuntime: num('STRATUS_PREWARM', 2),
     queueTimeoutMs: num('STRATUS_QUEUE_TIMEOUT_MS', 10_000),
+    maxParallelStarts: Math.max(1, num('STRATUS_MAX_PARALLEL_STARTS', 2 * os.cpus().length)),
     tmpSizeMb: num('STRATUS_TMP_SIZE_MB', 512),
     functionNetwork: str('STRATUS_FUNCTION_NETWORK', 'stratus-functions'),
     containerLabel: str('STRATUS_CONTAINER_LABEL', 'stratus'),

@@ -142,7 +142,7 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
         tmpSizeMb: config.tmpSizeMb,
         runtimes,
         startTimeoutMs: 30_000,
-        maxParallelStarts: Math.max(4, 8 * os.cpus().length), // measured (burst, 2 cores): runc 4 slots p99 8.5 s, 8: 6.3 s, 16: 7.0 s; gVisor 4: 74/200 ok, 8: 137/200, 16: 200/200
+        maxParallelStarts: config.maxParallelStarts, // the default's measurements: docs/pool.md
         ...deps.pool,
       },
       {

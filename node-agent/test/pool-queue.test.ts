@@ -184,6 +184,43 @@ describe('pool queue', () => {
     await pa;
   });
 
+  it('keeps a waiter past its queue timeout while a container is on its way for its function', async () => {
+    const a = spec('a', { maxConcurrency: 1 });
+    const { pool, docker } = makePool({ queueTimeoutMs: 50, maxParallelStarts: 1 }, [a]);
+    docker.startDelayMs = 300; // a slow engine: the start outlasts the queue timeout
+
+    const results = await Promise.allSettled(Array.from({ length: 3 }, () => pool.withLease(a, async () => sleep(2))));
+
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+    assert.equal(docker.calls.create, 1, 'one container served all three');
+  });
+
+  it('keeps a waiter past its queue timeout while it waits only for a start slot', async () => {
+    const fns = ['a', 'b', 'c'].map((n) => spec(n));
+    const { pool, docker } = makePool({ queueTimeoutMs: 50, maxParallelStarts: 1 }, fns);
+    docker.startDelayMs = 150; // c's slot comes after two starts, long past its queue timeout
+
+    const results = await Promise.allSettled(fns.map((fn) => pool.withLease(fn, async () => sleep(2))));
+
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled']);
+    assert.ok(docker.maxStarting <= 1);
+  });
+
+  it('throttles a waiter at its queue timeout once nothing is on its way any more', async () => {
+    const a = spec('a', { maxConcurrency: 1 });
+    const { pool, docker } = makePool({ queueTimeoutMs: 50, maxParallelStarts: 1 }, [a]);
+    docker.startDelayMs = 20;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const first = pool.withLease(a, async () => gate); // holds the function's only container
+    while (pool.runningCount < 1) await sleep(5);
+
+    await assert.rejects(pool.withLease(a, async () => undefined), (err: { code?: string; message: string }) =>
+      err.code === 'THROTTLED' && /max concurrency/.test(err.message));
+    release();
+    await first;
+  });
+
   it('starts a container with the boot allowance and gives it its CPU share before any function code runs', async () => {
     for (const canUpdateLimits of [true, false]) {
       const big = spec('big', { memoryMb: 512 });

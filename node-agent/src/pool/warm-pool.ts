@@ -215,7 +215,8 @@ export class WarmPool {
    * invocation (handed over directly), against 3. a container started for it (a pre-warmed one
    * specialised, or a new one when the function is under max concurrency, a start slot is free and
    * the memory budget fits after evicting idle containers least recently used first). Whatever loses
-   * the race stays warm for the next caller. 4. Past the queue timeout: THROTTLED with a retry-after.
+   * the race stays warm for the next caller. 4. Past the queue timeout with no container on its way for
+   * the function: THROTTLED with a retry-after (onQueueTimeout).
    */
   async acquire(fn: FunctionSpec): Promise<Lease> {
     if (this.closed) throw new StratusError('UNAVAILABLE', 'the agent is shutting down');
@@ -236,12 +237,7 @@ export class WarmPool {
       return await new Promise<Lease>((resolve, reject) => {
         const w: Waiter = { fn, key, need, backend, t0, starting: false, expired: false, done: false, resolve, reject };
         this.waiters.push(w);
-        // A waiter whose own container is starting is not given up on: that start is bounded by
-        // startTimeoutMs and serves it (a cold start is not a queue wait).
-        w.timer = setTimeout(() => {
-          if (w.starting) w.expired = true;
-          else this.fail(w, this.throttled(w));
-        }, this.config.queueTimeoutMs);
+        w.timer = setTimeout(() => this.onQueueTimeout(w), this.config.queueTimeoutMs);
         this.tryStart(w);
         if (!w.done && !w.starting && this.waitersWithoutStart() > this.config.maxQueued) this.fail(w, this.throttled(w));
       });
@@ -249,6 +245,29 @@ export class WarmPool {
       this.demand.finished(key, 0);
       throw err;
     }
+  }
+
+  /**
+   * The queue timeout of a waiter. THROTTLED means a limit is reached (the function's max
+   * concurrency, the memory budget), not that the machine is slow: a waiter whose own container is
+   * starting is served by it (that start is bounded by startTimeoutMs); one whose function has a
+   * container on its way, or that waits only for a start slot (the engine is busy starting other
+   * containers), waits on, re-checked every second, up to startTimeoutMs longer. A burst larger
+   * than the pool is then served as fast as the engine starts containers (on this machine about
+   * two a second under load: docs/pool.md) instead of failing at the queue timeout.
+   */
+  private onQueueTimeout(w: Waiter): void {
+    if (w.done) return;
+    if (w.starting) {
+      w.expired = true;
+      return;
+    }
+    const onTheWay = this.startingFor.has(w.key) || this.warming.has(w.key) || this.blocker(w) === 'start-slots';
+    if (onTheWay && performance.now() - w.t0 < this.config.queueTimeoutMs + this.config.startTimeoutMs) {
+      w.timer = setTimeout(() => this.onQueueTimeout(w), QUEUE_RECHECK_MS);
+      return;
+    }
+    this.fail(w, this.throttled(w));
   }
 
   /** Gives a leased container back: straight to the oldest waiter of its function, else idle; re-runs admission. */
@@ -436,12 +455,19 @@ export class WarmPool {
     if (i >= 0) this.waiters.splice(i, 1);
   }
 
+  /** What keeps a waiter from a container of its own right now. */
+  private blocker(w: Waiter): 'concurrency' | 'memory' | 'start-slots' {
+    if (this.functionContainers(w.key) >= (w.fn.maxConcurrency || LIMITS.maxConcurrency.default)) return 'concurrency';
+    if (chooseEvictions(this.views(), w.fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds()) === undefined) return 'memory';
+    return 'start-slots';
+  }
+
   private throttled(w: Waiter): StratusError {
-    const limit = this.functionContainers(w.key) >= (w.fn.maxConcurrency || LIMITS.maxConcurrency.default)
-      ? `max concurrency ${w.fn.maxConcurrency} of function ${w.fn.name}`
-      : chooseEvictions(this.views(), w.fn.memoryMb, this.config.memoryBudgetMb, this.protectedIds()) === undefined
-        ? `the agent's memory budget of ${this.config.memoryBudgetMb} MB`
-        : `the agent's limit of ${this.config.maxParallelStarts} container starts at once`;
+    const limit = {
+      concurrency: `max concurrency ${w.fn.maxConcurrency} of function ${w.fn.name}`,
+      memory: `the agent's memory budget of ${this.config.memoryBudgetMb} MB`,
+      'start-slots': `the agent's limit of ${this.config.maxParallelStarts} container starts at once`,
+    }[this.blocker(w)];
     return new StratusError('THROTTLED', `throttled: ${limit} is reached (waited ${Math.round(performance.now() - w.t0)} ms)`, { retryAfterSec: retryAfterSec(this.config.queueTimeoutMs) });
   }
 
@@ -811,6 +837,8 @@ function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error, c?: P
 export type { BackendName };
 
 const SOCKET_FILE = 'runtime.sock';
+/** How often a waiter past its queue timeout checks whether a container is still on its way. */
+const QUEUE_RECHECK_MS = 1_000;
 
 /**
  * Where the Runtime API sockets of one agent's containers live: under the temporary folder with a
