@@ -8,6 +8,7 @@ import type { Fixture } from '../fixtures.ts';
 import { invoke } from '../functions.ts';
 import { runLoad } from '../load.ts';
 import { summarize } from '../stats.ts';
+import { warmUntilSteady } from './throughput.ts';
 import type { ResultRow } from '../types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,7 +47,7 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
 }
 
 export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number): Promise<ResultRow[]> {
-  for (const s of sides) await runLoad({ urls: [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], connections: concurrency, durationSec: 2 });
+  for (const s of sides) await warmUntilSteady(s.ctx, [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], concurrency, s.ctx.opts.quick ? 10 : 30);
   const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[] }>(sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [] }]));
   for (let round = 0; round < rounds; round++) {
     for (const s of ordered(sides, round)) {
