@@ -60,6 +60,8 @@ export interface StartPlatformOptions {
 export async function startBenchPlatform(opts: StartPlatformOptions): Promise<BenchPlatform> {
   const [gatewayPort, controlPort, agentPort] = [await freePort(), await freePort(), await freePort()];
   const agentId = `bench-${opts.runId}-${opts.name}`;
+  // A function network of its own, removed at stop: a benchmark leaves no network behind.
+  const network = `stratus-bench-${opts.runId}-${opts.name}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   const dbName = `stratus_bench_${opts.runId}_${opts.name}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   const databaseUrl = await postgresDatabase(dbName);
   const dataDir = path.join(opts.workDir, `data-${opts.name}`);
@@ -75,6 +77,7 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
     STRATUS_CONTROL_ADDRESS: `127.0.0.1:${controlPort}`,
     STRATUS_AGENT_ADDRESS: `127.0.0.1:${agentPort}`,
     STRATUS_AGENT_ID: agentId,
+    STRATUS_FUNCTION_NETWORK: network,
     STRATUS_AGENT_METRICS_PORT: '0',
     STRATUS_DATA_DIR: dataDir,
     STRATUS_BACKENDS: opts.backends.join(','),
@@ -113,6 +116,7 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
       }
     }
     fs.closeSync(logFd);
+    await run('docker', ['network', 'rm', network], { timeoutMs: 15_000 }); // fails harmlessly when never made
     if (databaseUrl) await dropPostgresDatabase(dbName);
   };
 

@@ -2,7 +2,7 @@
 // platform and writes well-formed results (JSON, markdown, SVG). No timing assertions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +21,12 @@ function runBench(args: string[]): Promise<{ code: number | null; output: string
   });
 }
 
+const benchNetworks = (): string[] =>
+  execFileSync('docker', ['network', 'ls', '--format', '{{.Name}}', '--filter', 'name=stratus-bench-']).toString().split('\n').filter(Boolean);
+
 test('npm run bench on its quickest setting writes well-formed JSON, markdown and SVG results', { timeout: 600_000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-bench-smoke-'));
+  const networksBefore = benchNetworks();
   try {
     const { code, output } = await runBench([
       '--quick', '--scenarios', 'warm,throughput', '--backends', 'docker', '--functions', 'noop-py',
@@ -39,6 +43,7 @@ test('npm run bench on its quickest setting writes well-formed JSON, markdown an
     assert.deepEqual(result.failures, []);
     assert.equal(typeof result.machine.nproc, 'number');
     assert.equal(result.leakedContainers, 0);
+    assert.deepEqual(benchNetworks().filter((n) => !networksBefore.includes(n)), [], 'the benchmark removed its function networks');
     const warm = result.rows.find((r: any) => r.scenario === 'warm' && r.target === 'stratus' && r.fn === 'noop-py' && r.backend === 'docker');
     assert.ok(warm, 'no warm row for noop-py on docker');
     assert.equal(warm.requests, 20);
