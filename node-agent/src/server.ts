@@ -1,7 +1,6 @@
 // The node agent's composition root: backends, the Runtime API server, the pool, the invoke path,
 // the gRPC services, telemetry and the control-plane link are built and wired here, and only here.
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import Docker from 'dockerode';
 import { BACKENDS, bindServer, createLogger, createServer, shutdownServer, RUNTIMES, type Logger, type Runtime, type StratusConfig } from '@stratus/common';

@@ -89,7 +89,8 @@ export class DockerBackend implements IsolationBackend {
         NetworkMode: spec.network,
         Memory: memoryBytes,
         MemorySwap: memoryBytes, // no swap
-        NanoCpus: Math.max(nanoCpusFor(spec.memoryMb, LIMITS.mbPerCpu, this.hostCpus), Math.round(Math.min(this.hostCpus, spec.bootCpus ?? 0) * 1e9)),
+        // The boot allowance as the share of a memory size; settleCpu brings it to memoryMb's.
+        NanoCpus: nanoCpusFor(Math.max(spec.memoryMb, (spec.bootCpus ?? 0) * LIMITS.mbPerCpu), LIMITS.mbPerCpu, this.hostCpus),
         // runsc counts the sandbox's own threads against a pids limit (it then hangs or fails to
         // start): there the nproc ulimit stops fork bombs instead.
         ...(isRunsc
@@ -122,7 +123,6 @@ export class DockerBackend implements IsolationBackend {
   async start(id: string): Promise<{ ip: string }> {
     const container = this.docker.getContainer(id);
     await container.start();
-    await this.allowCpuBurst(id);
     const info = await container.inspect();
     const nets = info.NetworkSettings?.Networks ?? {};
     const ip = Object.values(nets).map((n) => n.IPAddress).find(Boolean);
