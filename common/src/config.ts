@@ -42,6 +42,8 @@ export interface StratusConfig {
   imagePrefix: string;          // STRATUS_IMAGE_PREFIX
   retentionDays: number;        // STRATUS_RETENTION_DAYS: invocation records kept
   metricsEnabled: boolean;      // STRATUS_METRICS: publish invocation events and gauges
+  ingestDeferMs: number;        // STRATUS_INGEST_DEFER_MS: longest the control plane holds records back while the host's CPU is saturated (0 = never)
+  ingestBusyPercent: number;    // STRATUS_INGEST_BUSY_PERCENT: host CPU use (%) from which it holds them back
   agentMetricsPort: number;     // STRATUS_AGENT_METRICS_PORT: the agent's Prometheus /metrics (0 = free port)
   logLevel: string;             // STRATUS_LOG_LEVEL
 }
@@ -76,6 +78,8 @@ export function loadConfig(overrides: Partial<StratusConfig> = {}): StratusConfi
     imagePrefix: str('STRATUS_IMAGE_PREFIX', 'stratus'),
     retentionDays: num('STRATUS_RETENTION_DAYS', 7),
     metricsEnabled: bool('STRATUS_METRICS', true),
+    ingestDeferMs: Math.max(0, num('STRATUS_INGEST_DEFER_MS', 10_000)),
+    ingestBusyPercent: num('STRATUS_INGEST_BUSY_PERCENT', 85),
     agentMetricsPort: num('STRATUS_AGENT_METRICS_PORT', 9464),
     logLevel: str('STRATUS_LOG_LEVEL', 'info'),
   };

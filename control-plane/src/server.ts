@@ -18,6 +18,7 @@ import {
 import { proto, type MetricsServiceHandlers } from '@stratus/proto';
 import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from './consumers/invocation-records';
 import { startRetentionPruner, type RetentionPruner } from './consumers/retention';
+import { IngestGate } from './consumers/ingest-gate';
 import { InvokeForwarder } from './invoke/forwarder';
 import { ChangeBus } from './nodes/change-bus';
 import { NodeRegistry } from './nodes/node-registry';
@@ -60,7 +61,7 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-type StartMetrics = (opts: { db: Database; nats: NatsConnection; config: StratusConfig; logger: Logger }) => Promise<{ handlers: MetricsServiceHandlers; close(): Promise<void> }>;
+type StartMetrics = (opts: { db: Database; nats: NatsConnection; config: StratusConfig; logger: Logger; gate?: IngestGate }) => Promise<{ handlers: MetricsServiceHandlers; close(): Promise<void> }>;
 
 /** Loads the metrics module (helper G's control-plane/src/metrics) when it is there. */
 async function loadMetricsModule(logger: Logger): Promise<StartMetrics | undefined> {
@@ -122,6 +123,8 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
 
   const pruner = startRetentionPruner({ invocations, retentionDays: config.retentionDays, logger, intervalMs: deps.retentionIntervalMs });
 
+  // Records and roll-ups are stored when the host's CPU has room, at most ingestDeferMs late.
+  const gate = new IngestGate({ maxDeferMs: config.ingestDeferMs, busyPercent: config.ingestBusyPercent });
   const abort = new AbortController();
   const ownsNats = deps.nats === undefined;
   let nats: NatsConnection | undefined;
@@ -131,9 +134,9 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
       ? new Promise(() => {})
       : (async () => {
           nats = deps.nats ?? (await connectNats(config.natsUrl, { name: 'stratus-control-plane', logger, signal: abort.signal }));
-          records = await startInvocationRecordsConsumer({ nc: nats, invocations, logger });
+          records = await startInvocationRecordsConsumer({ nc: nats, invocations, logger, gate });
           if (startMetrics && !abort.signal.aborted) {
-            const metrics = await startMetrics({ db, nats, config, logger: logger.child({ module: 'metrics' }) });
+            const metrics = await startMetrics({ db, nats, config, gate, logger: logger.child({ module: 'metrics' }) });
             metricsHandlers = metrics.handlers;
             closeMetrics = () => metrics.close();
           }
@@ -157,6 +160,7 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
         nodeService.endWatches();
         await shutdownServer(server, 3_000);
         forwarder.close();
+        gate.close();
         await records?.close().catch((err) => logger.warn({ err }, 'closing the records consumer'));
         await closeMetrics?.().catch((err) => logger.warn({ err }, 'closing metrics'));
         if (ownsNats && nats) await nats.drain().catch(() => nats?.close());

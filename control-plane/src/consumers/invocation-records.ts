@@ -19,6 +19,7 @@ import {
 } from '@stratus/common';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { eventToRow, type InvocationStore } from '../store/invocations-repo';
+import { publishedMs, type IngestGate } from './ingest-gate';
 import type { NewInvocationRow } from '../store/schema';
 
 export const RECORDS_CONSUMER = 'stratus-control-plane-records';
@@ -41,6 +42,8 @@ export interface InvocationRecordsOptions {
   overheadsDurableName?: string;
   /** Called after each committed batch of overheads with their request ids. */
   onOverheads?: (requestIds: string[]) => void;
+  /** Holds batches back while the host's CPU is saturated (see ingest-gate.ts); none: store at once. */
+  gate?: IngestGate;
 }
 
 export interface InvocationRecordsConsumer {
@@ -135,11 +138,12 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     }
   }
 
-  const loops = [batchLoop(consumer, { batchSize, lingerMs, logger, name: 'invocation records' }, storeBatch)];
+  const gate = opts.gate;
+  const loops = [batchLoop(consumer, { batchSize, lingerMs, logger, name: 'invocation records', gate }, storeBatch)];
   if (opts.overheads !== false) {
     await ensureMetricsStream(nc);
     const oc = await durableConsumer(nc, METRICS_STREAM, opts.overheadsDurableName ?? OVERHEADS_CONSUMER, SUBJECTS.overheadAll);
-    loops.push(batchLoop(oc, { batchSize, lingerMs, logger, name: 'overheads' }, storeOverheads));
+    loops.push(batchLoop(oc, { batchSize, lingerMs, logger, name: 'overheads', gate }, storeOverheads));
   }
 
   logger.info({ stream: INVOCATIONS_STREAM, consumer: durable }, 'storing invocation records from JetStream');
@@ -170,16 +174,18 @@ async function durableConsumer(nc: NatsConnection, stream: string, durable: stri
 
 /**
  * Consumes messages into batches of up to batchSize (the first waits lingerMs for company) and hands
- * each batch to store, one at a time; store acks. close() stops consuming and stores what is buffered.
+ * each batch to store, one at a time, once the gate lets it through; store acks. While batches wait,
+ * consuming pauses (JetStream keeps the rest). close() stops consuming and stores what is buffered.
  */
 function batchLoop(
   consumer: Consumer,
-  o: { batchSize: number; lingerMs: number; logger: Logger; name: string },
+  o: { batchSize: number; lingerMs: number; logger: Logger; name: string; gate?: IngestGate },
   store: (batch: JsMsg[]) => Promise<void>,
 ): { close(): Promise<void> } {
   let buffer: JsMsg[] = [];
   let timer: NodeJS.Timeout | undefined;
   let flushing: Promise<void> = Promise.resolve();
+  let queued = 0; // batches handed over and not stored yet
   let closed = false;
   const flush = () => {
     if (timer) clearTimeout(timer);
@@ -187,8 +193,22 @@ function batchLoop(
     const batch = buffer;
     buffer = [];
     if (batch.length === 0) return flushing;
-    flushing = flushing.then(() => store(batch)).catch((err) => o.logger.error({ err }, `storing ${o.name} failed`));
+    queued++;
+    flushing = flushing
+      .then(async () => {
+        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]));
+        await store(batch);
+      })
+      .catch((err) => o.logger.error({ err }, `storing ${o.name} failed`))
+      .finally(() => queued--);
     return flushing;
+  };
+  // The first message of a batch waited lingerMs: flush, unless a batch is still waiting or storing
+  // (then this one grows meanwhile, into one insert rather than many small ones).
+  const lingered = () => {
+    timer = undefined;
+    if (queued > 0 && !closed) timer = setTimeout(lingered, o.lingerMs);
+    else void flush();
   };
   let messages: ConsumerMessages | undefined;
   const loop = (async () => {
@@ -197,8 +217,11 @@ function batchLoop(
         messages = await consumer.consume({ max_messages: Math.max(o.batchSize * 2, 1000) });
         for await (const msg of messages) {
           buffer.push(msg);
-          if (buffer.length >= o.batchSize) void flush();
-          else if (!timer) timer = setTimeout(() => void flush(), o.lingerMs);
+          if (buffer.length >= o.batchSize) {
+            void flush();
+            // a batch is waiting (gate) or storing: pull no further ahead than one more batch
+            if (queued > 1) await flushing;
+          } else if (!timer) timer = setTimeout(lingered, o.lingerMs);
         }
       } catch (err) {
         if (!closed) {

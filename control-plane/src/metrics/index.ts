@@ -14,6 +14,7 @@ import {
   type StratusConfig,
 } from '@stratus/common';
 import type { MetricsServiceHandlers } from '@stratus/proto';
+import type { IngestGate } from '../consumers/ingest-gate';
 import { GaugeRegistry } from './gauge-registry';
 import { getCost, getSeries, getSummary } from './queries';
 import { RollupConsumer } from './rollup-consumer';
@@ -35,6 +36,8 @@ export interface StartMetricsOptions {
   flushIntervalMs?: number;
   /** JetStream redelivery time of an unacknowledged message (default 30 s). */
   ackWaitMs?: number;
+  /** Holds the consumers back while the host's CPU is saturated (shared with the records consumer). */
+  gate?: IngestGate;
   /** Price overrides (defaults: Lambda's public x86 rates). */
   pricePerGbSecond?: number;
   pricePerMillionRequests?: number;
@@ -61,8 +64,8 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
   const backfilled = await backfillCoarseRollups(db);
   if (backfilled > 0) logger.info({ rows: backfilled }, 'built the 300 s roll-ups from the 60 s ones');
   const consumers = [
-    new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),
-    new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs }),
+    new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs, gate: opts.gate }),
+    new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs, gate: opts.gate }),
   ];
   for (const c of consumers) await c.start();
 

@@ -8,6 +8,7 @@
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import { EVENT_SCHEMA_VERSION, invocationEventsOf, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
+import { publishedMs, type IngestGate } from '../consumers/ingest-gate';
 import { RollupAggregator } from './aggregator';
 import { readConsumedSeqs, writeRollups, type MetricsDb } from './rollup-store';
 import { SeqSet } from './seq-set';
@@ -38,6 +39,8 @@ export class RollupConsumer {
       batchSize?: number;
       /** Redelivery of an unacknowledged message after this long (default 30 s). */
       ackWaitMs?: number;
+      /** Holds fetched messages back while the host's CPU is saturated (see ingest-gate.ts). */
+      gate?: IngestGate;
     },
   ) {}
 
@@ -102,9 +105,12 @@ export class RollupConsumer {
         const consumer = await js.consumers.get(stream, durable);
         while (!this.closed) {
           const batch = await consumer.fetch({ max_messages: this.opts.batchSize ?? 1000, expires: 1000 });
-          let got = 0;
-          for await (const m of batch) {
-            got++;
+          const fetched: JsMsg[] = [];
+          for await (const m of batch) fetched.push(m);
+          const got = fetched.length;
+          // folding costs CPU too: wait for a quieter host first (no further fetch meanwhile)
+          if (got > 0 && this.opts.gate && !this.closed) await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]));
+          for (const m of fetched) {
             toAck.push(m);
             if (working.has(m.seq)) {
               this.stats.skipped++;

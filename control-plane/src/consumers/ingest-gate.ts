@@ -1,0 +1,128 @@
+// Ingestion yields to serving. Storing invocation records and folding roll-ups costs the control
+// plane and PostgreSQL CPU per invocation; on a host whose cores are saturated by invocations, that
+// CPU comes out of the invocations themselves. So while the host's CPU is busy, the consumers wait
+// before storing what they received, for at most `maxDeferMs` after the oldest waiting message was
+// published: JetStream holds the backlog (durably) meanwhile, and the consumers stop pulling more.
+// Past that age they store regardless, so a sustained saturation sees records at most that late,
+// never lost and never unbounded. The live stream and Prometheus counters do not go through here.
+import fs from 'node:fs';
+
+export interface CpuTimes {
+  busy: number;
+  total: number;
+}
+
+/** The host's cumulative CPU times from /proc/stat (undefined where there is none). */
+export function readHostCpu(): CpuTimes | undefined {
+  try {
+    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 4 || fields.some((f) => !Number.isFinite(f))) return undefined;
+    const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
+    const total = fields.reduce((a, b) => a + b, 0);
+    return { busy: total - idle, total };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Percent of CPU busy between two readings (undefined when no time passed or a reading is missing). */
+export function busyPercent(prev: CpuTimes | undefined, cur: CpuTimes | undefined): number | undefined {
+  if (!prev || !cur || cur.total <= prev.total) return undefined;
+  return (100 * (cur.busy - prev.busy)) / (cur.total - prev.total);
+}
+
+/**
+ * Whether a batch whose oldest message is lagMs old waits for a quieter host: only while the host is
+ * at least thresholdPercent busy and the batch is younger than maxDeferMs. An unknown CPU reading
+ * never defers.
+ */
+export function shouldDefer(p: { busyPercent: number | undefined; thresholdPercent: number; lagMs: number; maxDeferMs: number }): boolean {
+  if (p.maxDeferMs <= 0 || p.busyPercent === undefined) return false;
+  return p.busyPercent >= p.thresholdPercent && p.lagMs < p.maxDeferMs;
+}
+
+export interface IngestGateOptions {
+  /** Longest a message waits for a quieter host after it was published (0: never wait). */
+  maxDeferMs: number;
+  /** Host CPU use (%) from which storing waits. */
+  busyPercent: number;
+  /** How often the CPU is read while a consumer runs (default 250 ms). */
+  sampleMs?: number;
+  /** For tests: the CPU reading. */
+  readCpu?: () => CpuTimes | undefined;
+}
+
+export interface IngestGateStats {
+  /** Batches that waited. */
+  deferred: number;
+  /** Total time batches waited (ms). */
+  deferredMs: number;
+  /** Age of the oldest message when its batch was let through, largest seen (ms). */
+  maxLagMs: number;
+}
+
+export class IngestGate {
+  readonly stats: IngestGateStats = { deferred: 0, deferredMs: 0, maxLagMs: 0 };
+  private last: CpuTimes | undefined;
+  private busy: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly sampleMs: number;
+  private readonly readCpu: () => CpuTimes | undefined;
+
+  constructor(private readonly opts: IngestGateOptions) {
+    this.sampleMs = opts.sampleMs ?? 250;
+    this.readCpu = opts.readCpu ?? readHostCpu;
+    if (opts.maxDeferMs > 0) {
+      this.last = this.readCpu();
+      this.timer = setInterval(() => this.sample(), this.sampleMs);
+      this.timer.unref();
+    }
+  }
+
+  /** The host's CPU use over the last sample interval (%), if known. */
+  get hostBusyPercent(): number | undefined {
+    return this.busy;
+  }
+
+  private sample(): void {
+    const cur = this.readCpu();
+    this.busy = busyPercent(this.last, cur);
+    this.last = cur;
+  }
+
+  /**
+   * Resolves when a batch whose oldest message was published at oldestPublishedMs may be stored:
+   * at once on a quiet host, otherwise when the host quiets down or the batch is maxDeferMs old.
+   */
+  async admit(oldestPublishedMs: number): Promise<void> {
+    const started = Date.now();
+    let waited = false;
+    while (
+      !this.closed &&
+      shouldDefer({ busyPercent: this.busy, thresholdPercent: this.opts.busyPercent, lagMs: Date.now() - oldestPublishedMs, maxDeferMs: this.opts.maxDeferMs })
+    ) {
+      waited = true;
+      await new Promise((r) => setTimeout(r, this.sampleMs));
+    }
+    if (waited) {
+      this.stats.deferred++;
+      this.stats.deferredMs += Date.now() - started;
+    }
+    this.stats.maxLagMs = Math.max(this.stats.maxLagMs, Date.now() - oldestPublishedMs);
+  }
+
+  /** Stops reading the CPU; waiting batches go through (a closing consumer stores what it holds). */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** A JetStream message's publication time (ms since the epoch), or now when it has none. */
+export function publishedMs(msg: { info?: { timestampNanos?: number } }): number {
+  const ns = msg.info?.timestampNanos;
+  return typeof ns === 'number' && ns > 0 ? Math.floor(ns / 1e6) : Date.now();
+}

@@ -1,0 +1,163 @@
+// Ingestion yields to serving (consumers/ingest-gate.ts): the policy as a pure function, the gate
+// with a scripted CPU reading, and the records and roll-up consumers on a real nats-server and PGlite
+// holding records back while the (scripted) host is busy, then storing them all, exactly once.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NatsConnection } from 'nats';
+import { SUBJECTS, connectNats, createLogger, ensureInvocationStream, ensureMetricsStream, loadConfig } from '@stratus/common';
+import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
+import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
+import { IngestGate, busyPercent, readHostCpu, shouldDefer, type CpuTimes } from '../src/consumers/ingest-gate';
+import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../src/consumers/invocation-records';
+import { openDatabase, type OpenedDatabase } from '../src/store/db';
+import { InvocationStore } from '../src/store/invocations-repo';
+import { startMetrics, type MetricsModule } from '../src/metrics/index';
+
+const logger = createLogger('test');
+logger.level = 'warn';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A CPU whose use is whatever `percent` says, advancing 100 ticks per reading. */
+function scriptedCpu(percent: { value: number }): () => CpuTimes {
+  const t = { busy: 0, total: 0 };
+  return () => {
+    t.total += 100;
+    t.busy += percent.value;
+    return { ...t };
+  };
+}
+
+describe('ingest gate: policy', () => {
+  it('defers only while the host is busy and the batch is younger than the limit', () => {
+    const base = { thresholdPercent: 85, maxDeferMs: 10_000 };
+    assert.equal(shouldDefer({ ...base, busyPercent: 99, lagMs: 100 }), true);
+    assert.equal(shouldDefer({ ...base, busyPercent: 85, lagMs: 9_999 }), true);
+    assert.equal(shouldDefer({ ...base, busyPercent: 84.9, lagMs: 100 }), false, 'a host with room stores at once');
+    assert.equal(shouldDefer({ ...base, busyPercent: 100, lagMs: 10_000 }), false, 'never later than maxDeferMs');
+    assert.equal(shouldDefer({ ...base, busyPercent: undefined, lagMs: 0 }), false, 'an unknown reading never defers');
+    assert.equal(shouldDefer({ ...base, maxDeferMs: 0, busyPercent: 100, lagMs: 0 }), false, '0 turns deferral off');
+  });
+
+  it('computes busy percent between two readings', () => {
+    assert.equal(busyPercent({ busy: 10, total: 100 }, { busy: 60, total: 200 }), 50);
+    assert.equal(busyPercent({ busy: 10, total: 100 }, { busy: 10, total: 100 }), undefined);
+    assert.equal(busyPercent(undefined, { busy: 10, total: 100 }), undefined);
+    const real = readHostCpu();
+    if (real) assert.ok(real.total >= real.busy && real.busy >= 0, 'reads /proc/stat');
+  });
+
+  it('admits at once on a quiet host, waits on a busy one until it quiets or the batch is too old', async () => {
+    const percent = { value: 10 };
+    const gate = new IngestGate({ maxDeferMs: 1_500, busyPercent: 85, sampleMs: 20, readCpu: scriptedCpu(percent) });
+    try {
+      await sleep(60);
+      let t0 = Date.now();
+      await gate.admit(Date.now());
+      assert.ok(Date.now() - t0 < 50, 'quiet: no wait');
+      assert.equal(gate.stats.deferred, 0);
+
+      percent.value = 100;
+      await sleep(60);
+      t0 = Date.now();
+      setTimeout(() => (percent.value = 20), 300);
+      await gate.admit(Date.now());
+      const waited = Date.now() - t0;
+      assert.ok(waited >= 280 && waited < 1_400, `waited until the host quieted (${waited} ms)`);
+
+      percent.value = 100;
+      await sleep(60);
+      t0 = Date.now();
+      await gate.admit(Date.now() - 1_000);
+      const capped = Date.now() - t0;
+      assert.ok(capped >= 400 && capped < 1_200, `a busy host holds a batch only until it is maxDeferMs old (${capped} ms)`);
+      assert.equal(gate.stats.deferred, 2);
+
+      t0 = Date.now();
+      setTimeout(() => gate.close(), 100);
+      await gate.admit(Date.now());
+      assert.ok(Date.now() - t0 < 1_000, 'close releases a waiting batch');
+    } finally {
+      gate.close();
+    }
+  });
+});
+
+describe('ingest gate: consumers on a real nats-server and PGlite', () => {
+  let nats: TestNatsServer;
+  let nc: NatsConnection;
+  let opened: OpenedDatabase;
+  let store: InvocationStore;
+  let records: InvocationRecordsConsumer;
+  let metrics: MetricsModule;
+  let gate: IngestGate;
+  let tmp: string;
+  const percent = { value: 100 };
+
+  before(async () => {
+    nats = await startTestNatsServer();
+    nc = await connectNats(nats.url);
+    await ensureInvocationStream(nc);
+    await ensureMetricsStream(nc);
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ingest-gate-'));
+    opened = await openDatabase({ databaseUrl: undefined, dataDir: tmp });
+    store = new InvocationStore(opened.db);
+    gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, readCpu: scriptedCpu(percent) });
+    records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, lingerMs: 20, gate });
+    metrics = await startMetrics({ db: opened.db, nats: nc, config: loadConfig(), logger, flushIntervalMs: 100, gate });
+  });
+
+  after(async () => {
+    gate?.close();
+    await records?.close();
+    await metrics?.close();
+    await nc?.close();
+    await nats?.dispose();
+    await opened?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const publish = async (n: number, fn: string) => {
+    const events = Array.from({ length: n }, () => makeInvocationEvent({ function: fn }));
+    // as agents do: one message per batch
+    await nc.jetstream().publish(SUBJECTS.invocation('agent-a'), JSON.stringify(events), { msgID: events[0].id });
+    return events;
+  };
+  const storedOf = async (fn: string) => (await store.list({ function: fn, limit: 1000 })).length;
+  const waitFor = async (cond: () => Promise<boolean>, timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await cond())) {
+      if (Date.now() > deadline) throw new Error('condition not met in time');
+      await sleep(50);
+    }
+  };
+
+  it('holds records and roll-ups back while the host is busy, stores them once it quiets', async () => {
+    percent.value = 100;
+    await sleep(100);
+    const processedBefore = metrics.consumers[0].stats.processed;
+    await publish(30, 'held');
+    await sleep(1_000);
+    assert.equal(await storedOf('held'), 0, 'nothing stored while busy');
+    assert.equal(metrics.consumers[0].stats.processed, processedBefore, 'nothing folded while busy');
+    const info = await (await nc.jetstreamManager()).consumers.info('STRATUS_INVOCATIONS', 'stratus-control-plane-records');
+    assert.ok(info.num_pending + info.num_ack_pending > 0, 'the record waits in JetStream, unacknowledged');
+    percent.value = 10;
+    await waitFor(async () => (await storedOf('held')) === 30, 3_000);
+    await waitFor(async () => metrics.consumers[0].stats.processed === processedBefore + 30, 3_000);
+  });
+
+  it('stores regardless once a batch is maxDeferMs old, so a saturated host sees records at most that late', async () => {
+    percent.value = 100;
+    await sleep(100);
+    const t0 = Date.now();
+    await publish(10, 'capped');
+    await waitFor(async () => (await storedOf('capped')) === 10, 10_000);
+    const took = Date.now() - t0;
+    assert.ok(took >= 3_500, `held about maxDeferMs (${took} ms)`);
+    assert.ok(gate.stats.maxLagMs >= 3_900, `the gate saw the lag (${gate.stats.maxLagMs} ms)`);
+    assert.equal(records.stats.duplicates, 0, 'nothing redelivered twice');
+  });
+});
