@@ -260,6 +260,14 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
             () => pairedThroughput(sides, fixture, backend, c, roundSec, rounds), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
+        // Once, for the first no-op function and backend: rounds three times longer than the control
+        // plane may hold records back (STRATUS_INGEST_DEFER_MS, 10 s), so storing has to keep up.
+        if (has(opts, 'throughput') && !opts.quick && fixture === ctx.fixtures.find((f) => f.noop) && backend === opts.backends[0]) {
+          const sustainedSec = 30;
+          const rows = await step(`metrics on vs off: sustained throughput ${fixture.id} ${backend} c=${c}, 2 rounds of ${sustainedSec} s each`,
+            () => pairedThroughput(sides, fixture, backend, c, sustainedSec, 2, 'metrics-sustained'), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
+          if (rows) ctx.rows.push(...rows);
+        }
         for (const s of sides) await deleteFunctions(s.ctx.platform, [s.fnName]);
       }
     }

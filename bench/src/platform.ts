@@ -1,13 +1,16 @@
 // Starts a whole Stratus (control plane, one node agent, HTTP gateway) for the benchmark, each
 // component in its own process from its src/main.ts (as `npm start` runs them), on free ports, with
-// its own database, agent id and container labels, so a run never touches another installation.
+// its own database, NATS server, agent id and container labels, so a run never touches another
+// installation, and two platforms side by side never consume each other's invocation records.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { proto, type NodeStatus } from '@stratus/proto';
-import { call, createClient } from '@stratus/common';
+import { call, createClient, INVOCATIONS_STREAM, METRICS_STREAM } from '@stratus/common';
+import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
+import { connect } from 'nats';
 import { getJson } from './http-client.ts';
 import { run } from './docker.ts';
 
@@ -20,6 +23,8 @@ export interface BenchPlatform {
   metrics: boolean;
   /** The agent's own view of its pool (gRPC AgentService.GetStatus). */
   agentStatus(): Promise<NodeStatus>;
+  /** Messages the control plane's consumers have not stored yet (pending and unacknowledged, all consumers). */
+  ingestionBacklog(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +69,14 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
   const network = `stratus-bench-${opts.runId}-${opts.name}`.replace(/[^A-Za-z0-9_.-]/g, '-');
   const dbName = `stratus_bench_${opts.runId}_${opts.name}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
   const databaseUrl = await postgresDatabase(dbName);
+  // A NATS server of its own (JetStream store in a temporary folder), removed at stop; in a session
+  // of its own, as `npm start` and the machine's service run it.
+  let nats: TestNatsServer | undefined;
+  try {
+    nats = await startTestNatsServer(undefined, { detached: true });
+  } catch (err) {
+    opts.log(`  no NATS server of its own for ${opts.name} (${(err as Error).message}); using ${process.env.NATS_URL ?? 'nats://127.0.0.1:4222'}`);
+  }
   const dataDir = path.join(opts.workDir, `data-${opts.name}`);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(opts.workDir, `platform-${opts.name}.log`);
@@ -85,6 +98,7 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
     STRATUS_LOG_LEVEL: process.env.STRATUS_LOG_LEVEL ?? 'warn',
     ...opts.extraEnv,
   };
+  if (nats) env.NATS_URL = nats.url;
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete env.DATABASE_URL;
 
@@ -118,6 +132,7 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
     fs.closeSync(logFd);
     await run('docker', ['network', 'rm', network], { timeoutMs: 15_000 }); // fails harmlessly when never made
     if (databaseUrl) await dropPostgresDatabase(dbName);
+    await nats?.dispose();
   };
 
   try {
@@ -136,6 +151,7 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
       agentLabel: `stratus.agent=${agentId}`,
       metrics: opts.metrics,
       agentStatus: () => call(agent as never, agent.GetStatus.bind(agent) as never, {}, { deadline: Date.now() + 5_000 }) as Promise<NodeStatus>,
+      ingestionBacklog: () => ingestionBacklog(env.NATS_URL ?? 'nats://127.0.0.1:4222'),
       stop: async () => {
         (agent as unknown as { close(): void }).close();
         await stop();
@@ -145,6 +161,24 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
     await stop();
     const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
     throw new Error(`${(err as Error).message}\nlast lines of ${logFile}:\n${tail}`);
+  }
+}
+
+async function ingestionBacklog(url: string): Promise<number> {
+  const nc = await connect({ servers: url, name: 'stratus-bench' });
+  try {
+    const jsm = await nc.jetstreamManager();
+    let backlog = 0;
+    for (const stream of [INVOCATIONS_STREAM, METRICS_STREAM]) {
+      try {
+        for await (const c of jsm.consumers.list(stream)) backlog += c.num_pending + c.num_ack_pending;
+      } catch {
+        // no such stream yet: nothing published, nothing pending
+      }
+    }
+    return backlog;
+  } finally {
+    await nc.close();
   }
 }
 

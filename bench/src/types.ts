@@ -5,7 +5,7 @@ export type Target = 'stratus' | 'docker-run' | 'raw-http';
 
 /** One measured cell of the matrix. Latencies in milliseconds. */
 export interface ResultRow {
-  scenario: 'cold' | 'warm' | 'throughput' | 'baseline' | 'container-start' | 'burst' | 'mixed' | 'metrics-warm' | 'metrics-throughput';
+  scenario: 'cold' | 'warm' | 'throughput' | 'baseline' | 'container-start' | 'burst' | 'mixed' | 'metrics-warm' | 'metrics-throughput' | 'metrics-sustained';
   target: Target;
   backend: string;           // docker | gvisor | '-' (raw HTTP)
   fn: string;                // fixture id, or '-' where not applicable

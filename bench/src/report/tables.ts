@@ -6,7 +6,7 @@ export interface Table { title: string; header: string[]; rows: string[][] }
 const f = (v: number | undefined, digits = 2): string => (v === undefined || !Number.isFinite(v) ? '-' : Number(v.toFixed(digits)).toString());
 const mib = (b: number): string => (b / 1024 / 1024).toFixed(1);
 
-const SCENARIO_ORDER = ['container-start', 'baseline', 'cold', 'warm', 'throughput', 'burst', 'mixed', 'metrics-warm', 'metrics-throughput'];
+const SCENARIO_ORDER = ['container-start', 'baseline', 'cold', 'warm', 'throughput', 'burst', 'mixed', 'metrics-warm', 'metrics-throughput', 'metrics-sustained'];
 
 export function buildTables(r: BenchResult): Table[] {
   const rows = [...r.rows].sort((a, b) =>

@@ -27,12 +27,16 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestNatsServer(bin = process.env.NATS_SERVER_BIN || 'nats-server'): Promise<TestNatsServer> {
+/**
+ * opts.detached: in a session of its own, as `npm start` runs it (and as the machine's service runs):
+ * with the kernel's autogroup scheduling its CPU is then not shared with the caller's session.
+ */
+export async function startTestNatsServer(bin = process.env.NATS_SERVER_BIN || 'nats-server', opts: { detached?: boolean } = {}): Promise<TestNatsServer> {
   const port = await freePort();
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-nats-'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+    child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore', detached: opts.detached });
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);
