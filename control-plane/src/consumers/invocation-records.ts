@@ -58,6 +58,9 @@ export interface InvocationRecordsConsumer {
   close(): Promise<void>;
 }
 
+/** How much a consumer pulls ahead of what it stored (NATS's largest message is 1 MiB). */
+export const PULL_AHEAD_BYTES = 4 * 1024 * 1024;
+
 /** After this many deliveries a message whose rows cannot be stored is dropped (logged). */
 const MAX_DELIVERIES = 5;
 
@@ -214,7 +217,9 @@ function batchLoop(
   const loop = (async () => {
     while (!closed) {
       try {
-        messages = await consumer.consume({ max_messages: Math.max(o.batchSize * 2, 1000) });
+        // bounded in bytes too: an agent's message holds up to 256 records, and while the gate holds
+        // batches back, what was pulled ahead waits in memory (and cost NATS a delivery)
+        messages = await consumer.consume({ max_bytes: PULL_AHEAD_BYTES });
         for await (const msg of messages) {
           buffer.push(msg);
           if (buffer.length >= o.batchSize) {

@@ -9,6 +9,7 @@ import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from
 import type { Logger } from 'pino';
 import { EVENT_SCHEMA_VERSION, invocationEventsOf, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
 import { publishedMs, type IngestGate } from '../consumers/ingest-gate';
+import { PULL_AHEAD_BYTES } from '../consumers/invocation-records';
 import { RollupAggregator } from './aggregator';
 import { readConsumedSeqs, writeRollups, type MetricsDb } from './rollup-store';
 import { SeqSet } from './seq-set';
@@ -36,7 +37,6 @@ export class RollupConsumer {
       durable: string;
       logger: Logger;
       flushIntervalMs?: number;
-      batchSize?: number;
       /** Redelivery of an unacknowledged message after this long (default 30 s). */
       ackWaitMs?: number;
       /** Holds fetched messages back while the host's CPU is saturated (see ingest-gate.ts). */
@@ -104,7 +104,7 @@ export class RollupConsumer {
         const js = nc.jetstream();
         const consumer = await js.consumers.get(stream, durable);
         while (!this.closed) {
-          const batch = await consumer.fetch({ max_messages: this.opts.batchSize ?? 1000, expires: 1000 });
+          const batch = await consumer.fetch({ max_bytes: PULL_AHEAD_BYTES, expires: 1000 });
           const fetched: JsMsg[] = [];
           for await (const m of batch) fetched.push(m);
           const got = fetched.length;
