@@ -116,7 +116,10 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
   };
   let stopping = false;
 
-  const stop = async () => {
+  let stopped: Promise<void> | undefined;
+  // Once: an interrupted run stops every platform, then the scenario that started it stops it again.
+  const stop = () => (stopped ??= stopOnce());
+  const stopOnce = async () => {
     stopping = true;
     // The gateway first, then the agent (removes its containers), then the control plane.
     for (const { child } of [...children].reverse()) {
