@@ -8,3 +8,4 @@ export * from './nats';
 export * from './label-cap';
 export * from './jetstream-outbox';
 export * from './jetstream-pump';
+export * from './host-cpu';

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from 'nats';
-import { SUBJECTS, connectNats, createLogger, ensureInvocationStream, ensureMetricsStream, loadConfig } from '@stratus/common';
+import { SUBJECTS, connectNats, cpuBusyPercent, createLogger, ensureInvocationStream, ensureMetricsStream, hostCpuTimes, loadConfig, type CpuTimes } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
-import { IngestGate, busyPercent, readHostCpu, shouldDefer, type CpuTimes } from '../src/consumers/ingest-gate';
+import { IngestGate, shouldDefer } from '../src/consumers/ingest-gate';
 import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../src/consumers/invocation-records';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { InvocationStore } from '../src/store/invocations-repo';
@@ -22,10 +22,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A CPU whose use is whatever `percent` says, advancing 100 ticks per reading. */
 function scriptedCpu(percent: { value: number }): () => CpuTimes {
-  const t = { busy: 0, total: 0 };
+  const t = { idle: 0, total: 0 };
   return () => {
     t.total += 100;
-    t.busy += percent.value;
+    t.idle += 100 - percent.value;
     return { ...t };
   };
 }
@@ -42,11 +42,11 @@ describe('ingest gate: policy', () => {
   });
 
   it('computes busy percent between two readings', () => {
-    assert.equal(busyPercent({ busy: 10, total: 100 }, { busy: 60, total: 200 }), 50);
-    assert.equal(busyPercent({ busy: 10, total: 100 }, { busy: 10, total: 100 }), undefined);
-    assert.equal(busyPercent(undefined, { busy: 10, total: 100 }), undefined);
-    const real = readHostCpu();
-    if (real) assert.ok(real.total >= real.busy && real.busy >= 0, 'reads /proc/stat');
+    assert.equal(cpuBusyPercent({ idle: 90, total: 100 }, { idle: 140, total: 200 }), 50);
+    assert.equal(cpuBusyPercent({ idle: 90, total: 100 }, { idle: 90, total: 100 }), undefined);
+    assert.equal(cpuBusyPercent(undefined, { idle: 90, total: 100 }), undefined);
+    const real = hostCpuTimes();
+    assert.ok(real.total >= real.idle && real.idle >= 0, 'reads the host');
   });
 
   it('admits at once on a quiet host, waits on a busy one until it quiets or the batch is too old', async () => {

@@ -6,8 +6,8 @@
 // received (its consumers' backlog on its own NATS server is empty), so no round pays for the
 // storing of another's records. The control plane holds records back while the host's CPU is
 // saturated, for at most STRATUS_INGEST_DEFER_MS (10 s): rounds shorter than that measure a load
-// burst, which pays for the recording and publishing but stores afterwards; pairedSustained
-// measures rounds long enough that storing has to keep up.
+// burst, which pays for the recording and publishing but stores afterwards; pairedThroughput's
+// 'metrics-sustained' rounds are long enough that storing has to keep up.
 import type { PlatformContext } from '../context.ts';
 import type { Fixture } from '../fixtures.ts';
 import { invoke } from '../functions.ts';
@@ -20,7 +20,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' }
 
-/** Waits (at most 120 s) until the metrics-on side has stored every record; how long that took (ms), per side that had something. */
+/** Waits (at most 120 s) until the metrics-on side has stored every record; adds how long that took (ms) to caughtUp when it had something to store. */
 async function settle(sides: Side[], caughtUp: number[]): Promise<void> {
   for (const s of sides) {
     if (s.metrics !== 'on') continue;

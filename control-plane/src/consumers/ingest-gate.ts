@@ -5,32 +5,7 @@
 // published: JetStream holds the backlog (durably) meanwhile, and the consumers stop pulling more.
 // Past that age they store regardless, so a sustained saturation sees records at most that late,
 // never lost and never unbounded. The live stream and Prometheus counters do not go through here.
-import fs from 'node:fs';
-
-export interface CpuTimes {
-  busy: number;
-  total: number;
-}
-
-/** The host's cumulative CPU times from /proc/stat (undefined where there is none). */
-export function readHostCpu(): CpuTimes | undefined {
-  try {
-    const line = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
-    const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
-    if (fields.length < 4 || fields.some((f) => !Number.isFinite(f))) return undefined;
-    const idle = fields[3] + (fields[4] ?? 0); // idle + iowait
-    const total = fields.reduce((a, b) => a + b, 0);
-    return { busy: total - idle, total };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Percent of CPU busy between two readings (undefined when no time passed or a reading is missing). */
-export function busyPercent(prev: CpuTimes | undefined, cur: CpuTimes | undefined): number | undefined {
-  if (!prev || !cur || cur.total <= prev.total) return undefined;
-  return (100 * (cur.busy - prev.busy)) / (cur.total - prev.total);
-}
+import { cpuBusyPercent, hostCpuTimes, type CpuTimes } from '@stratus/common';
 
 /**
  * Whether a batch whose oldest message is lagMs old waits for a quieter host: only while the host is
@@ -47,9 +22,9 @@ export interface IngestGateOptions {
   maxDeferMs: number;
   /** Host CPU use (%) from which storing waits. */
   busyPercent: number;
-  /** How often the CPU is read while a consumer runs (default 100 ms; a read costs about 20 µs). */
+  /** How often the CPU is read while a consumer runs (default 100 ms; a read costs about 55 µs). */
   sampleMs?: number;
-  /** For tests: the CPU reading. */
+  /** For tests: the CPU reading (default: the host's, from @stratus/common). */
   readCpu?: () => CpuTimes | undefined;
 }
 
@@ -73,7 +48,7 @@ export class IngestGate {
 
   constructor(private readonly opts: IngestGateOptions) {
     this.sampleMs = opts.sampleMs ?? 100;
-    this.readCpu = opts.readCpu ?? readHostCpu;
+    this.readCpu = opts.readCpu ?? hostCpuTimes;
     if (opts.maxDeferMs > 0) {
       this.last = this.readCpu();
       this.timer = setInterval(() => this.sample(), this.sampleMs);
@@ -81,14 +56,9 @@ export class IngestGate {
     }
   }
 
-  /** The host's CPU use over the last sample interval (%), if known. */
-  get hostBusyPercent(): number | undefined {
-    return this.busy;
-  }
-
   private sample(): void {
     const cur = this.readCpu();
-    this.busy = busyPercent(this.last, cur);
+    this.busy = cpuBusyPercent(this.last, cur);
     this.last = cur;
   }
 
