@@ -221,7 +221,7 @@ describe('pool queue', () => {
     await first;
   });
 
-  it('starts a container with the boot allowance and gives it its CPU share before any function code runs', async () => {
+  it('loads the handler with the boot allowance and gives the container its CPU share before the first invocation', async () => {
     for (const canUpdateLimits of [true, false]) {
       const big = spec('big', { memoryMb: 512 });
       const { pool, docker, api } = makePool({}, [big], canUpdateLimits);
@@ -237,24 +237,48 @@ describe('pool queue', () => {
         return session;
       };
 
-      await pool.withLease(big, async () => undefined);
+      let cpuAtInvocation: unknown;
+      await pool.withLease(big, async (lease) => { cpuAtInvocation = { ...docker.byIp(lease.container.ip)!.cpu }; });
 
       const [c] = docker.running();
       assert.equal(c.spec.bootCpus, 1, 'created with one core for the bootstrap');
-      // runc: started at 512 MB directly or resized; runsc (no updates): started at 512 MB. Either way
-      // the share is 512 MB's by the time the handler loads.
-      assert.deepEqual(cpuAtSpecialize, [{ kind: 'share', memoryMb: 512 }], `canUpdateLimits=${canUpdateLimits}`);
+      // Init runs with one core (as Lambda boosts init); runc: started at 512 MB directly or resized,
+      // runsc (no updates): started at 512 MB. Either way the share is 512 MB's when it is invoked.
+      assert.deepEqual(cpuAtSpecialize, [{ kind: 'boot', cpus: 1 }], `canUpdateLimits=${canUpdateLimits}`);
+      assert.deepEqual(cpuAtInvocation, { kind: 'share', memoryMb: 512 }, `canUpdateLimits=${canUpdateLimits}`);
     }
   });
 
-  it('removes a container whose CPU share cannot be set instead of running function code in it', async () => {
+  it('ends the boot allowance when init runs longer than the boost, while the handler is still loading', async () => {
+    const slow = spec('slow');
+    const { pool, docker, api } = makePool({ initBoostMs: 30 }, [slow]);
+    const attach = api.attach.bind(api);
+    const cpuLate: unknown[] = [];
+    api.attach = (ip: string) => {
+      const session = attach(ip);
+      const specialize = session.specialize.bind(session);
+      session.specialize = async (cfg) => {
+        await sleep(120); // an init of 120 ms against a boost of 30 ms
+        cpuLate.push({ ...docker.byIp(ip)!.cpu });
+        return specialize(cfg);
+      };
+      return session;
+    };
+
+    await pool.withLease(slow, async () => undefined);
+
+    assert.deepEqual(cpuLate, [{ kind: 'share', memoryMb: 128 }], 'the share was in force before init ended');
+  });
+
+  it('removes a container whose CPU share cannot be set instead of invoking the function in it', async () => {
     const a = spec('a');
     const { pool, docker, api } = makePool({}, [a]);
     docker.failSettle = new Error('cgroup is gone');
 
-    await assert.rejects(pool.withLease(a, async () => undefined), /cgroup is gone/);
+    let invoked = false;
+    await assert.rejects(pool.withLease(a, async () => { invoked = true; }), /cgroup is gone/);
 
-    assert.equal(api.calls.specialize, 0, 'no function code was loaded');
+    assert.equal(invoked, false, 'no invocation ran at the boot allowance');
     while (docker.running().length > 0) await sleep(5);
     assert.equal(docker.calls.remove, 1);
   });

@@ -15,7 +15,7 @@ import { proto, type AgentServiceClient, type FunctionServiceClient, type Functi
 import { startControlPlane } from '../../control-plane/src/server';
 import { startAgent, type RunningAgent } from '../../node-agent/src/server';
 import { runtimeSocketRoot } from '../../node-agent/src/pool/warm-pool';
-import { nanoCpusFor } from '../../node-agent/src/backends/backend';
+import { BOOT_CPUS, nanoCpusFor } from '../../node-agent/src/backends/backend';
 import { FIXTURES, containersWithLabels, fixtureFiles, removeContainers, testBackends, type FixtureName } from '../harness/index';
 
 const logger = createLogger('agent-it');
@@ -119,8 +119,8 @@ function agentSuite(backend: string) {
         return prewarmed(s, 'python3.11').length >= 1 && s;
       });
       const stemCell = prewarmed(ready, 'python3.11')[0].id;
-      // Booted with one core (BOOT_CPUS); once ready, before any function code, 128 MB's share.
-      assert.equal(cpuQuotaUs(stemCell), shareQuotaUs(128), 'a ready stem cell runs at its memory\'s CPU share');
+      // Booted with one core (BOOT_CPUS), kept through the function's init; 128 MB's share once invoked.
+      assert.equal(cpuQuotaUs(stemCell), shareQuotaUs(1769 * BOOT_CPUS), 'a ready stem cell keeps the boot allowance');
       await deploy(`counter-${id}`, 'py-counter');
 
       const first = await a.invoke(`counter-${id}`);
@@ -131,6 +131,7 @@ function agentSuite(backend: string) {
       assert.equal(first.backend, backend);
       const after1 = await a.status();
       assert.equal(after1.containers.find((c) => c.id === stemCell)?.function, `counter-${id}`, 'the pre-warmed container became the function');
+      assert.equal(cpuQuotaUs(stemCell), shareQuotaUs(128), 'the function runs at its memory\'s CPU share');
       await until('the pool refilled', async () => prewarmed(await a.status(), 'python3.11').length >= 1);
     });
 

@@ -15,8 +15,8 @@ export interface ContainerSpec {
   image: string;                 // from prepare(runtime)
   memoryMb: number;              // hard limit, no swap; CPU in proportion (after settleCpu)
   /**
-   * CPU while the bootstrap starts (BOOT_CPUS): the container runs only platform code until it
-   * asks to be specialised, and the caller must then call settleCpu before any function code runs.
+   * CPU until the function's handler has loaded (BOOT_CPUS): the bootstrap's start, and the
+   * function's init as Lambda boosts it; the caller then calls settleCpu before the first invocation.
    */
   bootCpus?: number;
   tmpSizeMb: number;
@@ -68,8 +68,9 @@ export interface IsolationBackend {
   start(id: string): Promise<{ ip: string }>;
   /** Resolves when the container's process exits (called once, after start). */
   wait(id: string): Promise<ContainerExit>;
+  /** The memory limit of a running container (CPU stays as it is until settleCpu). */
   updateLimits(id: string, memoryMb: number): Promise<void>;
-  /** Ends the boot allowance: the CPU share of memoryMb from now on (every backend, runc or runsc). */
+  /** Ends the boot and init allowance: the CPU share of memoryMb from now on (every backend, runc or runsc). */
   settleCpu(id: string, memoryMb: number): Promise<void>;
   /** cgroup figures; `detail` adds current usage, limit and fail count (more reads). */
   stats(id: string, detail?: boolean): Promise<ContainerStats | undefined>;
@@ -81,12 +82,19 @@ export interface IsolationBackend {
 }
 
 /**
- * A container starts with one core while only the platform's bootstrap runs in it: at 128 MB's share
+ * A container starts with one core and keeps it through the function's init: at 128 MB's share
  * (7% of a core) the engine's own setup in the container and the interpreter's start are throttled
  * (measured: `docker run` of the Python image 3.0 s at --cpus 0.072 against 0.9 s at 1; under gVisor
- * 15.7 s against 1.8 s), which is what a scale-out or a refill waits for. See docs/pool.md.
+ * 15.7 s against 1.8 s), which is what a scale-out or a refill waits for, and so is loading the
+ * handler, which is what a cold start waits for. See docs/pool.md.
  */
 export const BOOT_CPUS = 1;
+
+/**
+ * How long a function's init may run with the boot allowance: Lambda gives init burst CPU for up to
+ * 10 s. A longer init goes on at the function's own share until its timeout.
+ */
+export const INIT_BOOST_MS = 10_000;
 
 /** Lambda's rule: one vCPU at 1769 MB, in proportion below and above. */
 export function nanoCpusFor(memoryMb: number, mbPerCpu: number, hostCpus: number): number {

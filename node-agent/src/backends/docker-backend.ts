@@ -1,6 +1,7 @@
 // Docker engine backend, written once for both OCI runtimes: `docker` = runc, `gvisor` = runsc.
 // Differences between the two are data (runtime name, pids limit vs nproc ulimit, whether limits can
 // be updated), not code paths.
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import { PassThrough } from 'node:stream';
@@ -146,12 +147,12 @@ export class DockerBackend implements IsolationBackend {
   }
 
   /**
-   * Writes the cgroup v1 files directly (measured faster than the engine's update call: see
-   * docs/pool.md). Order matters: the memory+swap limit may never be below the memory limit.
+   * Writes the cgroup v1 memory files directly (measured faster than the engine's update call: see
+   * docs/pool.md). Order matters: the memory+swap limit may never be below the memory limit. The
+   * CPU share follows with settleCpu, once the function's init is done.
    */
   async updateLimitsViaCgroup(id: string, memoryMb: number): Promise<void> {
     const mem = `${this.cgroupRoot}/memory/${this.cgroupParent}/${id}`;
-    const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
     const bytes = String(memoryMb * 1024 * 1024);
     const current = Number((await fs.readFile(`${mem}/memory.limit_in_bytes`, 'utf8')).trim());
     const memsw = `${mem}/memory.memsw.limit_in_bytes`;
@@ -163,40 +164,27 @@ export class DockerBackend implements IsolationBackend {
       await fs.writeFile(`${mem}/memory.limit_in_bytes`, bytes);
       if (hasMemsw) await fs.writeFile(memsw, bytes);
     }
-    await this.settleCpu(id, memoryMb);
   }
 
   /**
    * The CFS quota of memoryMb's share, in the container's cgroup: under runsc too, whose sandbox
-   * (Sentry and gofer) runs in that cgroup, although its memory limit cannot change.
+   * (Sentry and gofer) runs in that cgroup, although its memory limit cannot change. Also lets the
+   * container carry unused quota into the next period, up to one quota (the kernel's bound): the
+   * long-run share stays in proportion to memory, but a mostly idle small function is not throttled
+   * in the middle of a short invocation (best effort: kernels before 5.14 lack cfs_burst_us).
+   * Synchronous writes: this is on a cold start's path, and three small cgroup writes take tens of
+   * microseconds where five trips through the thread pool took milliseconds on a busy host.
    */
   async settleCpu(id: string, memoryMb: number): Promise<void> {
     const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
-    const period = Number((await fs.readFile(`${cpu}/cpu.cfs_period_us`, 'utf8')).trim()) || 100_000;
-    const quota = Math.round((nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) / 1e9) * period);
-    await fs.writeFile(`${cpu}/cpu.cfs_burst_us`, '0').catch(() => undefined); // burst may not exceed the new quota
-    await fs.writeFile(`${cpu}/cpu.cfs_quota_us`, String(quota));
-    await this.allowCpuBurst(id);
-  }
-
-  /**
-   * Lets a container carry unused CPU quota into the next period, up to one quota (the kernel's
-   * bound): the long-run share stays in proportion to memory, but a mostly idle small function is
-   * not throttled in the middle of a short invocation. Best effort (kernels before 5.14 lack it; the
-   * engine does not set it).
-   */
-  private async allowCpuBurst(id: string): Promise<void> {
-    const cpu = `${this.cgroupRoot}/cpu/${this.cgroupParent}/${id}`;
-    try {
-      const quota = (await fs.readFile(`${cpu}/cpu.cfs_quota_us`, 'utf8')).trim();
-      if (Number(quota) > 0) await fs.writeFile(`${cpu}/cpu.cfs_burst_us`, quota);
-    } catch { /* no burst support, or the container is gone */ }
-  }
-
-  /** The engine's way (kept for the measurement in docs/pool.md and as a fallback). */
-  async updateLimitsViaEngine(id: string, memoryMb: number): Promise<void> {
-    const bytes = memoryMb * 1024 * 1024;
-    await this.docker.getContainer(id).update({ Memory: bytes, MemorySwap: bytes, NanoCpus: nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) });
+    const period = Number(fsSync.readFileSync(`${cpu}/cpu.cfs_period_us`, 'utf8').trim()) || 100_000;
+    const quota = String(Math.round((nanoCpusFor(memoryMb, LIMITS.mbPerCpu, this.hostCpus) / 1e9) * period));
+    const burst = (us: string) => {
+      try { fsSync.writeFileSync(`${cpu}/cpu.cfs_burst_us`, us); } catch { /* no burst support */ }
+    };
+    burst('0'); // the burst may not exceed the new quota
+    fsSync.writeFileSync(`${cpu}/cpu.cfs_quota_us`, quota);
+    burst(quota);
   }
 
   async stats(id: string, detail = false): Promise<ContainerStats | undefined> {

@@ -72,7 +72,6 @@ export class FakeBackend implements IsolationBackend {
     this.calls.updateLimits++;
     if (!this.canUpdateLimits) throw new Error('cannot update');
     this.get(id).spec.memoryMb = memoryMb;
-    await this.settleCpu(id, memoryMb);
   }
 
   async settleCpu(id: string, memoryMb: number): Promise<void> {

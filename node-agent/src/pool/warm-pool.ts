@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LIMITS, StratusError, type Backend as BackendName, type Logger, type Runtime } from '@stratus/common';
 import type { FunctionSpec, PoolContainerInput } from '@stratus/proto';
-import { BOOT_CPUS, CONTAINER_RUNTIME_API_DIR, FUNCTION_USER, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
+import { BOOT_CPUS, CONTAINER_RUNTIME_API_DIR, INIT_BOOST_MS, FUNCTION_USER, LABELS, type ContainerExit, type IsolationBackend } from '../backends/backend';
 import { LogCollector } from '../invoke/log-collector';
 import type { CodeStore } from '../invoke/code-store';
 import { ContainerStateMachine, type ContainerState } from './container-state';
@@ -34,6 +34,7 @@ export interface PoolConfig {
   runtimes: Runtime[];           // runtimes to pre-warm (those with an image)
   startTimeoutMs: number;
   maxParallelStarts: number;     // container starts at once, on demand and background together
+  initBoostMs?: number;          // how long init keeps the boot allowance (INIT_BOOST_MS)
 }
 
 export interface PoolDeps {
@@ -492,8 +493,18 @@ export class WarmPool {
       logGroupName: `/stratus/${fn.name}`,
       logStreamName: `${new Date().toISOString().slice(0, 10).replaceAll('-', '/')}/[${fn.version}]${c.id.slice(0, 12)}`,
     };
-    const exitPromise = c.session!.specialize(config);
-    const result = await withTimeout(exitPromise, Math.max(10_000, fn.timeoutSec * 1000), () => new Error(`the runtime did not finish loading the handler within ${Math.max(10, fn.timeoutSec)} s`));
+    // The handler loads with the boot allowance, as Lambda boosts init, for at most INIT_BOOST_MS;
+    // the function's own share is in force before its first invocation (or once the boost ran out).
+    const settle = () => c.backend.settleCpu(c.id, fn.memoryMb);
+    const boostEnds = setTimeout(() => void settle().catch(() => undefined), this.config.initBoostMs ?? INIT_BOOST_MS);
+    let result: { initMs: number };
+    try {
+      const exitPromise = c.session!.specialize(config);
+      result = await withTimeout(exitPromise, Math.max(10_000, fn.timeoutSec * 1000), () => new Error(`the runtime did not finish loading the handler within ${Math.max(10, fn.timeoutSec)} s`));
+    } finally {
+      clearTimeout(boostEnds);
+    }
+    await settle(); // throws when the share cannot be set: the container is removed, never invoked
     void c.backend.stats(c.id).then((s) => { if (s) c.cpuBaselineNs = s.cpuNs; });
     const t3 = performance.now();
     this.log.debug({ container: c.id.slice(0, 12), function: fn.name, limitsMs: t1 - t0, codeMs: t2 - t1, answerToNextMs: t3 - t2, initMs: result.initMs }, 'specialised');
@@ -557,8 +568,7 @@ export class WarmPool {
       }, c);
       c.startMs = performance.now() - t0;
       if (c.exited) throw new Error(`the ${runtime} container exited while starting (status ${c.exited.exit.exitCode})`);
-      // Only the bootstrap has run so far: the boot allowance ends before any function code runs.
-      await backend.settleCpu(id, memoryMb);
+      // A stem cell keeps the boot allowance (it idles on its socket) until its function's init is done.
       c.fsm.transition('prewarmed');
       // Claimed in the same tick for an invocation, so no other caller can take it meanwhile.
       if (forInvocation) c.fsm.transition('specializing');
