@@ -43,13 +43,30 @@ export interface Invocation extends TimedResponse {
   ok: boolean;
   cold: boolean;
   functionMs: number | undefined;
+  /** The gateway's Server-Timing parts in ms (gateway, hop, agent, queue, start, init, function, total). */
+  timing: Record<string, number> | undefined;
 }
 
 export async function invoke(p: BenchPlatform, name: string, payload = '{}'): Promise<Invocation> {
   const r = await request(`${p.gatewayUrl}/function/${encodeURIComponent(name)}`, { body: payload, timeoutMs: 60_000 });
   const durationHeader = r.headers['x-stratus-duration-ms'];
   const functionMs = durationHeader !== undefined ? Number(durationHeader) : undefined;
-  return { ...r, ok: r.status === 200, cold: r.headers['x-stratus-cold-start'] === 'true', functionMs: Number.isFinite(functionMs) ? functionMs : undefined };
+  const timingHeader = r.headers['server-timing'];
+  return {
+    ...r, ok: r.status === 200, cold: r.headers['x-stratus-cold-start'] === 'true', functionMs: Number.isFinite(functionMs) ? functionMs : undefined,
+    timing: typeof timingHeader === 'string' ? parseServerTiming(timingHeader) : undefined,
+  };
+}
+
+/** The gateway's Server-Timing header as name -> ms ("gateway;dur=0.21, hop;dur=0.35, ..."). */
+export function parseServerTiming(header: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const dur = params.find((x) => x.trim().startsWith('dur='));
+    if (name && dur) out[name] = Number(dur.trim().slice(4));
+  }
+  return out;
 }
 
 /**

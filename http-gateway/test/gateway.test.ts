@@ -33,7 +33,7 @@ function agentNode(): NodeStatus {
 /** The fake agent answers by the event's "want" field. */
 function answer(req: InvokeRequest): InvokeResponseInput {
   const event = JSON.parse(req.payload.toString() || '{}');
-  const base = { requestId: req.requestId, backend: 'docker', agentId: 'agent-1', function: req.function, version: 1, durationMs: 1.5, coldStart: event.cold === true };
+  const base = { requestId: req.requestId, backend: 'docker', agentId: 'agent-1', function: req.function, version: 1, durationMs: 1.5, agentMs: 2, queueMs: 0.1, coldStart: event.cold === true };
   if (req.function !== 'echo') return { ...base, status: 'not_found', errorMessage: `function ${req.function} not found` };
   switch (event.want) {
     case 'error': return { ...base, status: 'function_error', payload: Buffer.from(JSON.stringify({ errorType: 'ValueError', errorMessage: 'boom', stackTrace: ['x'] })) };
@@ -99,6 +99,14 @@ test('invokes a function and answers its result with the X-Stratus headers', asy
   assert.equal(res.headers.get('x-stratus-duration-ms'), '1.50');
   assert.equal(res.headers.get('x-stratus-backend'), 'docker');
   assert.equal(res.headers.get('x-stratus-agent'), 'agent-1');
+  // gateway, hop, agent (2 - 0.1 - 1.5), queue, function, total
+  const timing = Object.fromEntries((res.headers.get('server-timing') ?? '').split(', ').map((p) => { const [k, d] = p.split(';dur='); return [k, Number(d)]; }));
+  assert.deepEqual(Object.keys(timing), ['gateway', 'hop', 'agent', 'queue', 'function', 'total']);
+  assert.equal(timing.agent, 0.4);
+  assert.equal(timing.queue, 0.1);
+  assert.equal(timing.function, 1.5);
+  assert.ok(timing.hop > 0 && timing.gateway > 0);
+  assert.ok(Math.abs(timing.gateway + timing.hop + timing.agent + timing.queue + timing.function - timing.total) < 0.05, JSON.stringify(timing));
 });
 
 test('routes around an agent that refuses connections without failing the call', async () => {

@@ -48,6 +48,11 @@ export function backboneSuite(backend: string): void {
       assert.equal(res.backend, backend);
       assert.ok(res.headers.get('x-stratus-duration-ms'));
       assert.equal(res.headers.get('x-stratus-cold-start'), 'true');
+      // Server-Timing: where the cold start's time went, in parts that add up to the total
+      const timing = Object.fromEntries((res.headers.get('server-timing') ?? '').split(', ').map((p) => { const [k, d] = p.split(';dur='); return [k, Number(d)]; }));
+      assert.ok(timing.init > 0 && timing.function > 0 && timing.hop > 0, JSON.stringify(timing));
+      const parts = ['gateway', 'hop', 'agent', 'queue', 'start', 'init', 'function'].reduce((sum, k) => sum + (timing[k] ?? 0), 0);
+      assert.ok(Math.abs(parts - timing.total) < 0.1, JSON.stringify(timing));
     });
 
     test('refuses to create a function that exists with 409', async () => {

@@ -17,7 +17,7 @@ export async function burst(ctx: PlatformContext, fixtures: Fixture[], backend: 
   const started = performance.now();
   const results = await Promise.all(Array.from({ length: requests }, (_, i) =>
     invoke(ctx.platform, fns[i % fns.length].name).catch((err: Error): Invocation => ({
-      ok: false, cold: false, functionMs: undefined, status: 0, ms: performance.now() - started, headers: {}, body: err.message,
+      ok: false, cold: false, functionMs: undefined, timing: undefined, status: 0, ms: performance.now() - started, headers: {}, body: err.message,
     }))));
   const seconds = (performance.now() - started) / 1000;
   ctx.progress.update('deleting the functions');

@@ -14,6 +14,7 @@ export async function warmLatency(ctx: PlatformContext, fixture: Fixture, backen
   }
   const samples: number[] = [];
   const overheads: number[] = [];
+  const timings: { ms: number; parts: Record<string, number> }[] = [];
   let errors = 0;
   let cold = 0;
   const started = performance.now();
@@ -24,6 +25,7 @@ export async function warmLatency(ctx: PlatformContext, fixture: Fixture, backen
     if (!r.ok) errors++;
     if (r.cold) cold++;
     if (r.functionMs !== undefined) overheads.push(r.ms - r.functionMs);
+    if (r.timing?.total !== undefined) timings.push({ ms: r.ms, parts: { ...r.timing, client: r.ms - r.timing.total } });
     if (i % 50 === 0) ctx.progress.update(`${i}/${count}`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -33,6 +35,22 @@ export async function warmLatency(ctx: PlatformContext, fixture: Fixture, backen
     metrics: ctx.platform.metrics ? 'on' : 'off', concurrency: 1, latency: summarize(samples),
     rps: Math.round((n / seconds) * 10) / 10, requests: n, errors, coldStarts: cold,
     overheadP50: overheads.length ? summarize(overheads).p50 : undefined,
-    note: n < count ? `stopped after ${maxSec} s` : undefined,
+    note: [n < count ? `stopped after ${maxSec} s` : '', timingNote(timings)].filter(Boolean).join('; ') || undefined,
   };
+}
+
+/** The parts of the gateway's Server-Timing, in path order, plus the client's side of the HTTP hop. */
+const PARTS = ['client', 'gateway', 'hop', 'agent', 'queue', 'function'] as const;
+
+/**
+ * Where the time went: each part's p50 over all calls, and its mean over the slowest 1% of calls
+ * (what the p99 is made of). "client" is end to end minus the gateway's total: the HTTP hop.
+ */
+export function timingNote(timings: { ms: number; parts: Record<string, number> }[]): string {
+  if (timings.length === 0) return '';
+  const p50 = PARTS.map((k) => `${k} ${summarize(timings.map((t) => t.parts[k] ?? 0)).p50.toFixed(3)}`);
+  const slowest = [...timings].sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.round(timings.length / 100)));
+  const mean = (k: string) => slowest.reduce((s, t) => s + (t.parts[k] ?? 0), 0) / slowest.length;
+  const tail = PARTS.map((k) => `${k} ${mean(k).toFixed(2)}`);
+  return `Server-Timing p50: ${p50.join(', ')} ms; slowest 1% (mean): ${tail.join(', ')} ms`;
 }

@@ -25,7 +25,7 @@ export function syntheticResponse(requestId: string, status: string, message: st
   return {
     requestId, status, payload: Buffer.alloc(0), errorType: '', errorMessage: message, coldStart: false,
     durationMs: 0, initMs: 0, startMs: 0, queueMs: 0, billedMs: 0, backend: '', agentId, function: '',
-    version: 0, runtime: '', retryAfterSec: 0,
+    version: 0, runtime: '', retryAfterSec: 0, agentMs: 0,
   };
 }
 

@@ -54,8 +54,31 @@ function setHeaders(reply: FastifyReply, requestId: string, res: InvokeResponse 
   });
 }
 
-function sendResponse(reply: FastifyReply, res: InvokeResponse, backend: string): FastifyReply {
+/**
+ * Where an invocation's time went, as a Server-Timing header (browsers' developer tools show it):
+ * the gateway's own part, the gRPC hop to the agent and back, the agent's own part, then queue,
+ * start and init when there were any, and the function. The parts add up to `total`, the time from
+ * the request's arrival to this answer. `rttMs` is the invocation's round trip as the gateway saw it.
+ */
+export function serverTiming(res: InvokeResponse, rttMs: number, totalMs: number): string {
+  const ms = (n: number) => Math.max(0, n).toFixed(2);
+  const waits = (res.queueMs || 0) + (res.startMs || 0) + (res.initMs || 0);
+  const agentMs = res.agentMs || 0;
+  const parts = [
+    `gateway;dur=${ms(totalMs - rttMs)}`,
+    `hop;dur=${ms(agentMs > 0 ? rttMs - agentMs : rttMs)}`,
+    `agent;dur=${ms(agentMs - waits - (res.durationMs || 0))}`,
+  ];
+  if (res.queueMs > 0) parts.push(`queue;dur=${ms(res.queueMs)}`);
+  if (res.startMs > 0) parts.push(`start;dur=${ms(res.startMs)}`);
+  if (res.initMs > 0) parts.push(`init;dur=${ms(res.initMs)}`);
+  parts.push(`function;dur=${ms(res.durationMs || 0)}`, `total;dur=${ms(totalMs)}`);
+  return parts.join(', ');
+}
+
+function sendResponse(reply: FastifyReply, res: InvokeResponse, backend: string, rttMs: number): FastifyReply {
   setHeaders(reply, res.requestId, res, backend);
+  reply.header('server-timing', serverTiming(res, rttMs, reply.elapsedTime));
   const http = statusFor(res.status);
   reply.code(http).type('application/json');
   if (res.status === 'ok') return reply.send(res.payload.length > 0 ? res.payload : 'null');
@@ -109,9 +132,11 @@ export function registerInvokeRoutes(app: FastifyInstance, deps: { invoker: Invo
           return fail(reply, requestId, invoker.backendOf(name), new StratusError('INVALID_JSON', `body is not valid JSON: ${(err as Error).message}`), 400);
         }
       }
+      const sent = performance.now();
       const { response, backend } = await invoker.invoke(name, version, payload, requestId);
+      const rttMs = performance.now() - sent;
       if (!response.requestId) response.requestId = requestId;
-      return sendResponse(reply, response, backend);
+      return sendResponse(reply, response, backend, rttMs);
     };
     scope.post<{ Params: InvokeParams; Body: Buffer | undefined }>('/function/:name', { bodyLimit: LIMITS.payloadBytes }, handler);
     scope.post<{ Params: InvokeParams; Body: Buffer | undefined }>('/function/:name/v/:version', { bodyLimit: LIMITS.payloadBytes }, handler);

@@ -65,9 +65,12 @@ export class Invoker {
     const requestId = req.requestId || randomUUID();
     const base: InvokeResponseInput = { requestId, agentId: this.deps.agentId, function: req.function, version: req.version };
     if (this.draining) return platformError(base, new StratusError('UNAVAILABLE', 'the agent is shutting down'));
+    const received = performance.now();
     this.inFlight++;
     try {
-      return await this.run(req, requestId, base);
+      const result = await this.run(req, requestId, base);
+      result.response.agentMs = performance.now() - received; // for the gateway's Server-Timing
+      return result;
     } finally {
       if (--this.inFlight === 0 && this.idleWaiters.length) for (const w of this.idleWaiters.splice(0)) w();
     }

@@ -19,6 +19,7 @@ export interface InvokeResponse {
   'version'?: (number);
   'runtime'?: (string);
   'retryAfterSec'?: (number);
+  'agentMs'?: (number | string);
 }
 
 export interface InvokeResponse__Output {
@@ -39,4 +40,5 @@ export interface InvokeResponse__Output {
   'version': (number);
   'runtime': (string);
   'retryAfterSec': (number);
+  'agentMs': (number);
 }
