@@ -1,5 +1,6 @@
 // Deploying and invoking benchmark functions through the gateway's REST API (what users call).
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseServerTiming } from '@stratus/common/server-timing.ts';
 import type { Fixture } from './fixtures.ts';
 import { request, sendJson, type TimedResponse } from './http-client.ts';
 import type { BenchPlatform } from './platform.ts';
@@ -58,16 +59,6 @@ export async function invoke(p: BenchPlatform, name: string, payload = '{}'): Pr
   };
 }
 
-/** The gateway's Server-Timing header as name -> ms ("gateway;dur=0.21, hop;dur=0.35, ..."). */
-export function parseServerTiming(header: string): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of header.split(',')) {
-    const [name, ...params] = part.trim().split(';');
-    const dur = params.find((x) => x.trim().startsWith('dur='));
-    if (name && dur) out[name] = Number(dur.trim().slice(4));
-  }
-  return out;
-}
 
 /**
  * Waits until the agent holds at least `want` pre-warmed containers of this runtime and backend

@@ -1,16 +1,8 @@
-// The benchmark's reading of the gateway's Server-Timing header: parsed parts, and the warm row's
-// note of where the time went (p50 of each part, and what the slowest 1% of calls were made of).
+// The warm row's note of where the time went, from the gateway's Server-Timing header (p50 of each
+// part, and what the slowest 1% of calls were made of).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseServerTiming } from '../src/functions.ts';
 import { timingNote } from '../src/scenarios/warm.ts';
-
-test('parses Server-Timing parts into milliseconds, ignoring parts without a duration', () => {
-  assert.deepEqual(
-    parseServerTiming('gateway;dur=0.21, hop;dur=0.35, agent;desc="x";dur=0.10, cache, function;dur=1.5, total;dur=2.16'),
-    { gateway: 0.21, hop: 0.35, agent: 0.1, function: 1.5, total: 2.16 },
-  );
-});
 
 test('notes each part at p50 and the mean of the slowest 1% of calls', () => {
   const fast = { client: 0.3, gateway: 0.2, hop: 0.4, agent: 0.1, queue: 0.05, function: 0.5 };

@@ -9,3 +9,4 @@ export * from './label-cap';
 export * from './jetstream-outbox';
 export * from './jetstream-pump';
 export * from './host-cpu';
+export * from './server-timing';

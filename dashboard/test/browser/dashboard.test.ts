@@ -202,6 +202,9 @@ test('the invoke console shows the result, status, cold start and the logs of th
   assert.equal(await page.locator('[data-testid="invoke-status"]').innerText(), '200');
   assert.match(await page.locator('[data-testid="invoke-response"]').innerText(), /Hello, Browser!/);
   assert.equal(await page.locator('[data-testid="invoke-cold"]').innerText(), 'cold start');
+  // where the time went, from Server-Timing: a cold start shows its init and the function's own part
+  assert.match(await page.locator('[data-testid="invoke-timing"]').getAttribute('aria-label') ?? '', /init .* ms.*function .*(ms|s)/);
+  assert.match(await page.locator('[data-testid="timing-init"]').innerText(), /^init \d/);
   await page.locator('[data-testid="invoke-logs"]').waitFor({ timeout: 60_000 });
   const logs = await page.locator('[data-testid="invoke-logs"]').innerText();
   assert.match(logs, /hello from/);

@@ -2,7 +2,7 @@
 // follow the table in statusFor(); every response, error or not, carries the X-Stratus-* headers.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LIMITS, StratusError, errorBody, type Logger } from '@stratus/common';
+import { LIMITS, StratusError, errorBody, formatServerTiming, type Logger } from '@stratus/common';
 import type { InvokeResponse } from '@stratus/proto';
 import type { Invoker } from './invoker';
 import { toHttpError } from '../http-errors';
@@ -61,19 +61,18 @@ function setHeaders(reply: FastifyReply, requestId: string, res: InvokeResponse 
  * the request's arrival to this answer. `rttMs` is the invocation's round trip as the gateway saw it.
  */
 export function serverTiming(res: InvokeResponse, rttMs: number, totalMs: number): string {
-  const ms = (n: number) => Math.max(0, n).toFixed(2);
   const waits = (res.queueMs || 0) + (res.startMs || 0) + (res.initMs || 0);
   const agentMs = res.agentMs || 0;
-  const parts = [
-    `gateway;dur=${ms(totalMs - rttMs)}`,
-    `hop;dur=${ms(agentMs > 0 ? rttMs - agentMs : rttMs)}`,
-    `agent;dur=${ms(agentMs - waits - (res.durationMs || 0))}`,
+  const parts: [string, number][] = [
+    ['gateway', totalMs - rttMs],
+    ['hop', agentMs > 0 ? rttMs - agentMs : rttMs],
+    ['agent', agentMs - waits - (res.durationMs || 0)],
   ];
-  if (res.queueMs > 0) parts.push(`queue;dur=${ms(res.queueMs)}`);
-  if (res.startMs > 0) parts.push(`start;dur=${ms(res.startMs)}`);
-  if (res.initMs > 0) parts.push(`init;dur=${ms(res.initMs)}`);
-  parts.push(`function;dur=${ms(res.durationMs || 0)}`, `total;dur=${ms(totalMs)}`);
-  return parts.join(', ');
+  if (res.queueMs > 0) parts.push(['queue', res.queueMs]);
+  if (res.startMs > 0) parts.push(['start', res.startMs]);
+  if (res.initMs > 0) parts.push(['init', res.initMs]);
+  parts.push(['function', res.durationMs || 0], ['total', totalMs]);
+  return formatServerTiming(parts);
 }
 
 function sendResponse(reply: FastifyReply, res: InvokeResponse, backend: string, rttMs: number): FastifyReply {

@@ -1,7 +1,8 @@
 // The invoke console: calls the function through the gateway's public HTTP endpoint so the console
-// shows exactly what a client gets (status, X-Stratus-* headers, body).
+// shows exactly what a client gets (status, X-Stratus-* headers, Server-Timing, body).
 import type { RequestHandler } from './$types';
 import { json } from '@sveltejs/kit';
+import { parseServerTiming } from '@stratus/common/server-timing.ts';
 import { invokeViaGateway } from '$lib/server/platform.ts';
 import { errorResponse } from '$lib/server/http.ts';
 
@@ -17,6 +18,7 @@ export const POST: RequestHandler = async ({ params, request, url }) => {
       durationMs: res.headers['x-stratus-duration-ms'] !== undefined ? Number(res.headers['x-stratus-duration-ms']) : null,
       backend: res.headers['x-stratus-backend'] ?? '',
       elapsedMs: res.elapsedMs,
+      timing: parseServerTiming(res.headers['server-timing']),
       headers: res.headers,
       body: res.body,
     });
