@@ -51,8 +51,18 @@ export function buildOptions(opts: { width: number; height: number; series: Seri
     scales: {
       x: {
         time: true,
-        // one point (or none): show a minute around it instead of uPlot's auto range of years
-        range: (_u, min, max) => (min === max || min === null || max === null ? [(min ?? Date.now() / 1000) - 60, (max ?? Date.now() / 1000) + 60] : [min, max]),
+        // One point (or none): a minute either side of it. uPlot widens a single time point itself
+        // before asking (by 86,400,000 s when x is in seconds, so the axis read 2027, 2028, 2029),
+        // hence the look at the data rather than at min and max.
+        range: (u, min, max) => {
+          const xs = u.data?.[0];
+          const first = xs?.length ? xs[0] : null;
+          if (first === null || first === undefined || first === xs![xs!.length - 1] || min === null || max === null) {
+            const at = first ?? Date.now() / 1000;
+            return [at - 60, at + 60];
+          }
+          return [min, max];
+        },
       },
       y: { range: (_u, min, max) => [opts.yMin ?? Math.min(0, min ?? 0), Math.max(max ?? 1, opts.unit === 'percent' ? 0.01 : 1) * 1.1] },
     },
