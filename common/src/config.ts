@@ -44,6 +44,7 @@ export interface StratusConfig {
   metricsEnabled: boolean;      // STRATUS_METRICS: publish invocation events and gauges
   ingestDeferMs: number;        // STRATUS_INGEST_DEFER_MS: longest the control plane holds records back while the host's CPU is saturated (0 = never)
   ingestBusyPercent: number;    // STRATUS_INGEST_BUSY_PERCENT: host CPU use (%) from which it holds them back
+  ingestQuietMs: number;        // STRATUS_INGEST_QUIET_MS: how long the host must stay under that before storing resumes
   agentMetricsPort: number;     // STRATUS_AGENT_METRICS_PORT: the agent's Prometheus /metrics (0 = free port)
   logLevel: string;             // STRATUS_LOG_LEVEL
 }
@@ -80,6 +81,7 @@ export function loadConfig(overrides: Partial<StratusConfig> = {}): StratusConfi
     metricsEnabled: bool('STRATUS_METRICS', true),
     ingestDeferMs: Math.max(0, num('STRATUS_INGEST_DEFER_MS', 10_000)),
     ingestBusyPercent: num('STRATUS_INGEST_BUSY_PERCENT', 85),
+    ingestQuietMs: Math.max(0, num('STRATUS_INGEST_QUIET_MS', 1_000)),
     agentMetricsPort: num('STRATUS_AGENT_METRICS_PORT', 9464),
     logLevel: str('STRATUS_LOG_LEVEL', 'info'),
   };

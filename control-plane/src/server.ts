@@ -124,7 +124,7 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
   const pruner = startRetentionPruner({ invocations, retentionDays: config.retentionDays, logger, intervalMs: deps.retentionIntervalMs });
 
   // Records and roll-ups are stored when the host's CPU has room, at most ingestDeferMs late.
-  const gate = new IngestGate({ maxDeferMs: config.ingestDeferMs, busyPercent: config.ingestBusyPercent });
+  const gate = new IngestGate({ maxDeferMs: config.ingestDeferMs, busyPercent: config.ingestBusyPercent, quietMs: config.ingestQuietMs });
   const abort = new AbortController();
   const ownsNats = deps.nats === undefined;
   let nats: NatsConnection | undefined;

@@ -31,14 +31,14 @@ function scriptedCpu(percent: { value: number }): () => CpuTimes {
 }
 
 describe('ingest gate: policy', () => {
-  it('defers only while the host is busy and the batch is younger than the limit', () => {
-    const base = { thresholdPercent: 85, maxDeferMs: 10_000 };
-    assert.equal(shouldDefer({ ...base, busyPercent: 99, lagMs: 100 }), true);
-    assert.equal(shouldDefer({ ...base, busyPercent: 85, lagMs: 9_999 }), true);
-    assert.equal(shouldDefer({ ...base, busyPercent: 84.9, lagMs: 100 }), false, 'a host with room stores at once');
-    assert.equal(shouldDefer({ ...base, busyPercent: 100, lagMs: 10_000 }), false, 'never later than maxDeferMs');
-    assert.equal(shouldDefer({ ...base, busyPercent: undefined, lagMs: 0 }), false, 'an unknown reading never defers');
-    assert.equal(shouldDefer({ ...base, maxDeferMs: 0, busyPercent: 100, lagMs: 0 }), false, '0 turns deferral off');
+  it('defers only while the host was busy within the quiet period and the batch is younger than the limit', () => {
+    const base = { quietMs: 1_000, maxDeferMs: 10_000 };
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100 }), true);
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 999, lagMs: 9_999 }), true, 'a dip under the threshold does not release');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 1_000, lagMs: 100 }), false, 'quiet for the whole period: store');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 10_000 }), false, 'never later than maxDeferMs');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: undefined, lagMs: 0 }), false, 'never busy (or no reading) never defers');
+    assert.equal(shouldDefer({ ...base, maxDeferMs: 0, msSinceBusy: 0, lagMs: 0 }), false, '0 turns deferral off');
   });
 
   it('computes busy percent between two readings', () => {
@@ -51,7 +51,7 @@ describe('ingest gate: policy', () => {
 
   it('admits at once on a quiet host, waits on a busy one until it quiets or the batch is too old', async () => {
     const percent = { value: 10 };
-    const gate = new IngestGate({ maxDeferMs: 1_500, busyPercent: 85, sampleMs: 20, readCpu: scriptedCpu(percent) });
+    const gate = new IngestGate({ maxDeferMs: 1_500, busyPercent: 85, sampleMs: 20, quietMs: 100, readCpu: scriptedCpu(percent) });
     try {
       await sleep(60);
       let t0 = Date.now();
@@ -85,6 +85,36 @@ describe('ingest gate: policy', () => {
   });
 });
 
+describe('ingest gate: a host under load that dips under the threshold now and then', () => {
+  it('keeps holding through the dips, and stores once the host stayed quiet for the quiet period', async () => {
+    // one reading in four under the threshold, as a loaded host waiting on wake-ups reads
+    let n = 0;
+    const percent = { value: 90 };
+    const t = { idle: 0, total: 0 };
+    const flapping = () => {
+      const p = n++ % 4 === 3 ? 60 : percent.value;
+      t.total += 100;
+      t.idle += 100 - p;
+      return { ...t };
+    };
+    const gate = new IngestGate({ maxDeferMs: 5_000, busyPercent: 85, sampleMs: 20, quietMs: 200, readCpu: flapping });
+    try {
+      await sleep(60);
+      let admitted = false;
+      const t0 = Date.now();
+      const admission = gate.admit(Date.now()).then(() => { admitted = true; });
+      await sleep(600);
+      assert.equal(admitted, false, 'held through 600 ms of readings with dips');
+      percent.value = 10; // the load ends
+      await admission;
+      const waited = Date.now() - t0;
+      assert.ok(waited >= 750 && waited < 2_000, `stored once quiet for 200 ms (${waited} ms)`);
+    } finally {
+      gate.close();
+    }
+  });
+});
+
 describe('ingest gate: consumers on a real nats-server and PGlite', () => {
   let nats: TestNatsServer;
   let nc: NatsConnection;
@@ -104,7 +134,7 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ingest-gate-'));
     opened = await openDatabase({ databaseUrl: undefined, dataDir: tmp });
     store = new InvocationStore(opened.db);
-    gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, readCpu: scriptedCpu(percent) });
+    gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, quietMs: 100, readCpu: scriptedCpu(percent) });
     records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, lingerMs: 20, gate });
     metrics = await startMetrics({ db: opened.db, nats: nc, config: loadConfig(), logger, flushIntervalMs: 100, gate });
   });

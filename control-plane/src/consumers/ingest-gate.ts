@@ -1,6 +1,7 @@
 // Ingestion yields to serving. Storing invocation records and folding roll-ups costs the control
 // plane and PostgreSQL CPU per invocation; on a host whose cores are saturated by invocations, that
-// CPU comes out of the invocations themselves. So while the host's CPU is busy, the consumers wait
+// CPU comes out of the invocations themselves. So while the host's CPU is busy (and until it has
+// been quiet for a second), the consumers wait
 // before storing what they received, for at most `maxDeferMs` after the oldest waiting message was
 // published: JetStream holds the backlog (durably) meanwhile, and the consumers stop pulling more.
 // Past that age they store regardless, so a sustained saturation sees records at most that late,
@@ -8,13 +9,15 @@
 import { cpuBusyPercent, hostCpuTimes, type CpuTimes } from '@stratus/common';
 
 /**
- * Whether a batch whose oldest message is lagMs old waits for a quieter host: only while the host is
- * at least thresholdPercent busy and the batch is younger than maxDeferMs. An unknown CPU reading
- * never defers.
+ * Whether a batch whose oldest message is lagMs old waits for a quieter host: while the host was at
+ * least thresholdPercent busy within the last quietMs (msSinceBusy: since the last such reading;
+ * undefined when there was none), and the batch is younger than maxDeferMs. A host under load reads
+ * below the threshold now and then (waiting on I/O and wake-ups); without the quiet period, each
+ * such reading let the consumers store, and at one reading in ten they stored nearly all the time.
  */
-export function shouldDefer(p: { busyPercent: number | undefined; thresholdPercent: number; lagMs: number; maxDeferMs: number }): boolean {
-  if (p.maxDeferMs <= 0 || p.busyPercent === undefined) return false;
-  return p.busyPercent >= p.thresholdPercent && p.lagMs < p.maxDeferMs;
+export function shouldDefer(p: { msSinceBusy: number | undefined; quietMs: number; lagMs: number; maxDeferMs: number }): boolean {
+  if (p.maxDeferMs <= 0 || p.msSinceBusy === undefined) return false;
+  return p.msSinceBusy < p.quietMs && p.lagMs < p.maxDeferMs;
 }
 
 export interface IngestGateOptions {
@@ -22,6 +25,8 @@ export interface IngestGateOptions {
   maxDeferMs: number;
   /** Host CPU use (%) from which storing waits. */
   busyPercent: number;
+  /** How long the host must stay under busyPercent before storing resumes (default 1000 ms). */
+  quietMs?: number;
   /** How often the CPU is read while a consumer runs (default 100 ms; a read costs about 55 µs). */
   sampleMs?: number;
   /** For tests: the CPU reading (default: the host's, from @stratus/common). */
@@ -40,14 +45,16 @@ export interface IngestGateStats {
 export class IngestGate {
   readonly stats: IngestGateStats = { deferred: 0, deferredMs: 0, maxLagMs: 0 };
   private last: CpuTimes | undefined;
-  private busy: number | undefined;
+  private lastBusyAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly sampleMs: number;
+  private readonly quietMs: number;
   private readonly readCpu: () => CpuTimes | undefined;
 
   constructor(private readonly opts: IngestGateOptions) {
     this.sampleMs = opts.sampleMs ?? 100;
+    this.quietMs = opts.quietMs ?? 1_000;
     this.readCpu = opts.readCpu ?? hostCpuTimes;
     if (opts.maxDeferMs > 0) {
       this.last = this.readCpu();
@@ -58,20 +65,22 @@ export class IngestGate {
 
   private sample(): void {
     const cur = this.readCpu();
-    this.busy = cpuBusyPercent(this.last, cur);
+    const busy = cpuBusyPercent(this.last, cur);
+    if (busy !== undefined && busy >= this.opts.busyPercent) this.lastBusyAt = Date.now();
     this.last = cur;
   }
 
   /**
    * Resolves when a batch whose oldest message was published at oldestPublishedMs may be stored:
-   * at once on a quiet host, otherwise when the host quiets down or the batch is maxDeferMs old.
+   * at once on a quiet host, otherwise when the host has been quiet for quietMs or the batch is
+   * maxDeferMs old.
    */
   async admit(oldestPublishedMs: number): Promise<void> {
     const started = Date.now();
     let waited = false;
     while (
       !this.closed &&
-      shouldDefer({ busyPercent: this.busy, thresholdPercent: this.opts.busyPercent, lagMs: Date.now() - oldestPublishedMs, maxDeferMs: this.opts.maxDeferMs })
+      shouldDefer({ msSinceBusy: this.lastBusyAt === undefined ? undefined : Date.now() - this.lastBusyAt, quietMs: this.quietMs, lagMs: Date.now() - oldestPublishedMs, maxDeferMs: this.opts.maxDeferMs })
     ) {
       waited = true;
       await new Promise((r) => setTimeout(r, this.sampleMs));
