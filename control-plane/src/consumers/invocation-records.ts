@@ -59,8 +59,8 @@ export interface InvocationRecordsConsumer {
 }
 
 /** How much a consumer pulls ahead of what it stored (NATS's largest message is 1 MiB). */
-export const PULL_AHEAD_BYTES = 4 * 1024 * 1024;
-const PULL_AHEAD_MESSAGES = 64;
+export const PULL_AHEAD_BYTES = 1024 * 1024;
+const PULL_AHEAD_MESSAGES = 8;
 
 /** After this many deliveries a message whose rows cannot be stored is dropped (logged). */
 const MAX_DELIVERIES = 5;
