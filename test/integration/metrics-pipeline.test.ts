@@ -168,6 +168,12 @@ describe('metrics pipeline: agents → NATS → roll-ups, gateway, live stream, 
     assert.match(bad.body.error.message, /metric/);
     const badStep = await getJson(`${gatewayUrl}/api/v1/metrics/series?metric=p99&step=7`);
     assert.equal(badStep.status, 400);
+    const notAStep = await getJson(`${gatewayUrl}/api/v1/metrics/series?metric=p99&step=10ms`);
+    assert.equal(notAStep.status, 400);
+    assert.match(notAStep.body.error.message, /step: must be whole seconds \(60\) or a duration like 10s/);
+    const minute = await getJson(`${gatewayUrl}/api/v1/metrics/series?metric=invocations&step=1m`);
+    assert.equal(minute.status, 200, JSON.stringify(minute.body));
+    assert.equal(minute.body.stepSec, 60);
     const badLive = await fetch(`${gatewayUrl}/api/v1/live?types=nope`);
     assert.equal(badLive.status, 400);
   });

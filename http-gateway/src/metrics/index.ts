@@ -179,8 +179,8 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
     try {
       const q = query(req);
       const stepRaw = q.step ?? q.stepSec ?? q.step_sec;
-      const stepSec = stepRaw ? Number(stepRaw) : 0;
-      if (stepRaw && (!Number.isInteger(stepSec) || stepSec < 0)) throw invalidArgument('step', `must be a whole number of seconds, got ${JSON.stringify(stepRaw)}`);
+      const stepSec = stepRaw ? stepSeconds(stepRaw) : 0;
+      if (stepSec === undefined) throw invalidArgument('step', `must be whole seconds (60) or a duration like 10s, 5m or 1h, got ${JSON.stringify(stepRaw)}`);
       const res = await unaryCall(need(), 'GetSeries', {
         metric: q.metric ?? '', function: q.function ?? '', backend: q.backend ?? '', agent: q.agent ?? '', from: q.from ?? '', to: q.to ?? '', stepSec,
       });
@@ -208,4 +208,17 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
     }
   });
   return metrics;
+}
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/**
+ * A series step in seconds: whole seconds ("60"), or a duration as Prometheus writes it ("10s",
+ * "5m", "1h", "1d"); undefined when it is neither.
+ */
+export function stepSeconds(raw: string): number | undefined {
+  const m = /^(\d+)([smhd])?$/.exec(raw.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]) * UNIT_SECONDS[m[2] ?? 's'];
+  return Number.isSafeInteger(n) ? n : undefined;
 }
