@@ -59,7 +59,6 @@ export async function invoke(p: BenchPlatform, name: string, payload = '{}'): Pr
   };
 }
 
-
 /**
  * Waits until the agent holds at least `want` pre-warmed containers of this runtime and backend
  * ("the pool warm"). Returns false when that did not happen within the timeout.

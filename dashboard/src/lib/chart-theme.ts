@@ -55,10 +55,9 @@ export function buildOptions(opts: { width: number; height: number; series: Seri
         // before asking (by 86,400,000 s when x is in seconds, so the axis read 2027, 2028, 2029),
         // hence the look at the data rather than at min and max.
         range: (u, min, max) => {
-          const xs = u.data?.[0];
-          const first = xs?.length ? xs[0] : null;
-          if (first === null || first === undefined || first === xs![xs!.length - 1] || min === null || max === null) {
-            const at = first ?? Date.now() / 1000;
+          const xs = u.data?.[0] ?? [];
+          if (xs.length === 0 || xs[0] === xs[xs.length - 1] || min === null || max === null) {
+            const at = xs[0] ?? Date.now() / 1000;
             return [at - 60, at + 60];
           }
           return [min, max];

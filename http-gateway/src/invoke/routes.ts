@@ -61,17 +61,16 @@ function setHeaders(reply: FastifyReply, requestId: string, res: InvokeResponse 
  * the request's arrival to this answer. `rttMs` is the invocation's round trip as the gateway saw it.
  */
 export function serverTiming(res: InvokeResponse, rttMs: number, totalMs: number): string {
-  const waits = (res.queueMs || 0) + (res.startMs || 0) + (res.initMs || 0);
-  const agentMs = res.agentMs || 0;
+  const { queueMs, startMs, initMs, durationMs, agentMs } = res;
   const parts: [string, number][] = [
     ['gateway', totalMs - rttMs],
     ['hop', agentMs > 0 ? rttMs - agentMs : rttMs],
-    ['agent', agentMs - waits - (res.durationMs || 0)],
+    ['agent', agentMs - queueMs - startMs - initMs - durationMs],
   ];
-  if (res.queueMs > 0) parts.push(['queue', res.queueMs]);
-  if (res.startMs > 0) parts.push(['start', res.startMs]);
-  if (res.initMs > 0) parts.push(['init', res.initMs]);
-  parts.push(['function', res.durationMs || 0], ['total', totalMs]);
+  if (queueMs > 0) parts.push(['queue', queueMs]);
+  if (startMs > 0) parts.push(['start', startMs]);
+  if (initMs > 0) parts.push(['init', initMs]);
+  parts.push(['function', durationMs], ['total', totalMs]);
   return formatServerTiming(parts);
 }
 
