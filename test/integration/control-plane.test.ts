@@ -395,11 +395,21 @@ for (const store of stores) {
       await js.publish(SUBJECTS.invocation('agent-1'), JSON.stringify(ok)); // a redelivery: stored once
       await js.publish(SUBJECTS.invocation('agent-2'), JSON.stringify([failed, other])); // a batch in one message
       await js.publish(SUBJECTS.invocation('agent-2'), 'not json'); // dropped, not blocking the rest
+      // Text that array literals must escape: quotes, backslashes, braces, commas, NULL, tabs, newlines.
+      const nasty = makeInvocationEvent({
+        id: 'inv-nasty', function: 'hello', status: 'ok', startedAt: at(0.5), endedAt: at(0.6), agentId: 'agent-1', backend: 'docker',
+        errorMessage: 'NULL', logs: 'say "hi" \\ {a,b} NULL\ttab, comma\nnext line ünïcode ✓\n',
+      });
+      await js.publish(SUBJECTS.invocation('agent-1'), JSON.stringify([nasty]));
 
       const list = (req: object) => invCall<{ invocations: Invocation[] }>('ListInvocations', req).then((r) => r.invocations);
-      await waitFor('three records', async () => ((await list({})).length >= 3 ? true : undefined));
+      await waitFor('four records', async () => ((await list({})).length >= 4 ? true : undefined));
       const all = await list({});
-      assert.deepEqual(all.map((i) => i.id), ['inv-other', 'inv-err', okId], 'newest first, each once');
+      assert.deepEqual(all.map((i) => i.id), ['inv-other', 'inv-err', okId, 'inv-nasty'], 'newest first, each once');
+      const stored = await invCall<Invocation>('GetInvocation', { id: 'inv-nasty' });
+      assert.equal(stored.logs, nasty.logs, 'text comes back byte for byte');
+      assert.equal(stored.errorMessage, 'NULL', 'the word NULL stays a word');
+      assert.equal(stored.endedAt, nasty.endedAt);
 
       const record = await invCall<Invocation>('GetInvocation', { id: okId });
       assert.equal(record.logs, ok.logs);
@@ -416,8 +426,10 @@ for (const store of stores) {
         timed[label] = Number(process.hrtime.bigint() - start) / 1e6;
         return res.map((i) => i.id);
       };
-      assert.deepEqual(await timedList('function', { function: 'hello' }), ['inv-err', okId]);
+      assert.deepEqual(await timedList('function', { function: 'hello' }), ['inv-err', okId, 'inv-nasty']);
       assert.deepEqual(await timedList('status', { status: 'function_error' }), ['inv-err']);
+      assert.deepEqual(await timedList('status ok', { status: 'ok' }), [okId, 'inv-nasty'], 'ok rows are found without the failures index');
+      assert.deepEqual(await timedList('search escaped text', { search: '"comma next"' }), ['inv-nasty']);
       assert.deepEqual(await timedList('statuses', { status: 'function_error,timeout' }), ['inv-other', 'inv-err']);
       assert.deepEqual(await timedList('search logs', { search: 'order 12345' }), [okId]);
       assert.deepEqual(await timedList('search error', { search: 'division' }), ['inv-err']);
@@ -445,7 +457,7 @@ for (const store of stores) {
       const pruned = await cp.pruner.pruneNow();
       assert.ok(pruned >= 1);
       assert.equal((await store.list({ requestId: old.id })).length, 0);
-      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 1, 'recent records stay');
+      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 2, 'recent records stay');
     });
 
     it('deletes a function with all its versions', async () => {
@@ -465,7 +477,7 @@ for (const store of stores) {
       await cp.recordsReady;
       const store = new InvocationStore(cp.db);
       await waitFor('records stored after restart', async () => ((await store.list({ function: 'echo', limit: 100 })).length === 20 ? true : undefined));
-      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 1, 'nothing stored twice');
+      assert.equal((await store.list({ function: 'hello', status: 'ok' })).length, 2, 'nothing stored twice');
       assert.ok(cp.nodes.list().some((n) => n.id === 'agent-1'), 'nodes survive a restart');
     });
   });
