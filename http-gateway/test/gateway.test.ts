@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
 import { proto, type FunctionSpec, type InvokeRequest, type InvokeResponseInput, type NodeStatus, type WatchEvent } from '@stratus/proto';
 import { createServer, bindServer, shutdownServer, loadConfig, StratusError, toGrpcError, unary, createLogger, LIMITS } from '@stratus/common';
-import { freePort } from '@stratus/common/testing/nats-server.ts';
 import { startGateway, type Gateway } from '../src/server';
 
 const logger = createLogger('gateway-test');
@@ -19,7 +18,10 @@ let control: grpc.Server;
 let agent: grpc.Server;
 let gateway: Gateway;
 let agentPort = 0;
-let deadPort = 0;
+// Port 1 on loopback: nothing listens there, so connecting is refused. A port found free at the
+// start (as before) could be taken by another test's server while this file ran: in one CI run the
+// gateway then reached a live server that was not an agent and answered 503.
+const deadPort = 1;
 const created: unknown[] = [];
 
 function agentNode(): NodeStatus {
@@ -44,7 +46,6 @@ function answer(req: InvokeRequest): InvokeResponseInput {
 }
 
 before(async () => {
-  deadPort = await freePort();
   agent = createServer();
   agent.addService(proto.InvocationService.service, {
     InvokeStream: (call: grpc.ServerDuplexStream<InvokeRequest, InvokeResponseInput>) => {
