@@ -452,7 +452,9 @@ for (const store of stores) {
     it('prunes records past the retention', async () => {
       const store = new InvocationStore(cp.db);
       const old = makeInvocationEvent({ id: `old-${randomUUID()}`, startedAt: new Date(Date.now() - 8 * 86_400_000).toISOString() });
-      await store.insert([{ id: old.id, function: 'hello', status: 'ok', startedAt: new Date(old.startedAt) }]);
+      const row = { id: old.id, function: 'hello', status: 'ok', startedAt: new Date(old.startedAt) };
+      assert.equal(await store.insert([row]), 1, 'counts what it stored');
+      assert.equal(await store.insert([row]), 0, 'and not an id stored before');
       assert.equal((await store.list({ requestId: old.id })).length, 1);
       const pruned = await cp.pruner.pruneNow();
       assert.ok(pruned >= 1);

@@ -141,13 +141,15 @@ export class InvocationStore {
       [...COLUMNS.map((c, i) => sql`${arrayLiteral(columns[i])}::${sql.raw(c.type)}[]`), sql`${arrayLiteral(words)}::text[]`],
       sql`, `,
     );
-    const result = await this.db.execute(sql`INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
+    // Counted in the statement: returning every id made PGlite decode a row per record.
+    const result = await this.db.execute(sql`WITH stored AS (INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
       SELECT ${sql.raw(SELECT_FROM_R)},
         CASE WHEN r.error_type = '' AND r.error_message = '' AND r.search_text = '' THEN NULL
           ELSE to_tsvector('simple', r.error_type || ' ' || r.error_message || ' ' || r.search_text) END
       FROM unnest(${arrays}) AS r(${sql.raw(INSERT_COLUMNS)}, search_text)
-      ON CONFLICT (id) DO NOTHING RETURNING id`);
-    return resultRows(result).length;
+      ON CONFLICT (id) DO NOTHING RETURNING 1)
+      SELECT count(*)::int AS n FROM stored`);
+    return Number(resultRows(result)[0]?.n ?? 0);
   }
 
   /**
