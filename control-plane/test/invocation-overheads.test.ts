@@ -126,6 +126,14 @@ for (const storage of ['pglite', 'postgres'] as const) {
       assert.ok(consumer.stats.overheadsStored >= 40);
     });
 
+    it('counts the overheads it stored: one per request id, none without an id or a number', async () => {
+      const id = `count-${randomUUID()}`;
+      const items = [{ requestId: id, overheadMs: 1 }, { requestId: id, overheadMs: 2 }, { requestId: '', overheadMs: 3 }, { requestId: `nan-${randomUUID()}`, overheadMs: Number.NaN }];
+      assert.equal(await store.setOverheads(items), 1);
+      assert.equal(await store.setOverheads([{ requestId: id, overheadMs: 4 }]), 1, 'a resend updates the row it stored');
+      assert.equal(await overheadOf(id), undefined, 'no record yet: the overhead waits for it');
+    });
+
     it('prunes overheads with the records, past the retention', async () => {
       await store.setOverheads([{ requestId: `never-${randomUUID()}`, overheadMs: 1 }]);
       const before = await overheadRows();

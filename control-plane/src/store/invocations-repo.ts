@@ -158,13 +158,16 @@ export class InvocationStore {
    * statement per batch. Returns how many were stored.
    */
   async setOverheads(items: { requestId: string; overheadMs: number }[]): Promise<number> {
-    const clean = items.filter((i) => i.requestId && Number.isFinite(i.overheadMs)).map((i) => ({ request_id: i.requestId, overhead_ms: i.overheadMs }));
+    const clean = items.filter((i) => i.requestId && Number.isFinite(i.overheadMs));
     if (clean.length === 0) return 0;
-    const result = await this.db.execute(sql`INSERT INTO ${invocationOverheads} (request_id, overhead_ms)
-      SELECT DISTINCT ON (request_id) request_id, overhead_ms FROM json_to_recordset(${JSON.stringify(clean)}::json) AS x(request_id text, overhead_ms float8)
+    // As in insert: the columns as array literals, and the rows counted in the statement.
+    const result = await this.db.execute(sql`WITH stored AS (INSERT INTO ${invocationOverheads} (request_id, overhead_ms)
+      SELECT DISTINCT ON (request_id) request_id, overhead_ms
+      FROM unnest(${arrayLiteral(clean.map((i) => i.requestId))}::text[], ${arrayLiteral(clean.map((i) => i.overheadMs))}::float8[]) AS x(request_id, overhead_ms)
       ORDER BY request_id
-      ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1`);
-    return resultRows(result).length;
+      ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1)
+      SELECT count(*)::int AS n FROM stored`);
+    return Number(resultRows(result)[0]?.n ?? 0);
   }
 
   /** Joins each record to its overhead. */
