@@ -125,8 +125,9 @@ export class InvocationStore {
    * Inserts records, ignoring ids already stored. Returns how many were new. One statement per batch:
    * each column travels as one array parameter, zipped back into rows by unnest. Building a many-row
    * VALUES list with the query builder cost about 1 ms per row in JavaScript; rows as one JSON
-   * parameter cost PGlite 88 µs per row, most of it parsing JSON objects, and arrays 75 (measured
-   * with 1,000-row batches; docs/metrics.md). Rows with no words to index get no search vector.
+   * parameter cost PGlite 153 µs of CPU per row, most of it parsing JSON objects, and arrays 116
+   * (medians of alternating runs of 1,000-row batches; docs/metrics.md). Rows with no words to
+   * index get no search vector.
    */
   async insert(rows: NewInvocationRow[]): Promise<number> {
     if (rows.length === 0) return 0;
