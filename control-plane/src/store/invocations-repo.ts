@@ -142,15 +142,12 @@ export class InvocationStore {
       [...COLUMNS.map((c, i) => sql`${arrayLiteral(columns[i])}::${sql.raw(c.type)}[]`), sql`${arrayLiteral(words)}::text[]`],
       sql`, `,
     );
-    // Counted in the statement: returning every id made PGlite decode a row per record.
-    const result = await this.db.execute(sql`WITH stored AS (INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
+    return this.countInserted(sql`INSERT INTO invocations (${sql.raw(INSERT_COLUMNS)}, search_vector)
       SELECT ${sql.raw(SELECT_FROM_R)},
         CASE WHEN r.error_type = '' AND r.error_message = '' AND r.search_text = '' THEN NULL
           ELSE to_tsvector('simple', r.error_type || ' ' || r.error_message || ' ' || r.search_text) END
       FROM unnest(${arrays}) AS r(${sql.raw(INSERT_COLUMNS)}, search_text)
-      ON CONFLICT (id) DO NOTHING RETURNING 1)
-      SELECT count(*)::int AS n FROM stored`);
-    return Number(resultRows(result)[0]?.n ?? 0);
+      ON CONFLICT (id) DO NOTHING RETURNING 1`);
   }
 
   /**
@@ -161,13 +158,19 @@ export class InvocationStore {
   async setOverheads(items: { requestId: string; overheadMs: number }[]): Promise<number> {
     const clean = items.filter((i) => i.requestId && Number.isFinite(i.overheadMs));
     if (clean.length === 0) return 0;
-    // As in insert: the columns as array literals, and the rows counted in the statement.
-    const result = await this.db.execute(sql`WITH stored AS (INSERT INTO ${invocationOverheads} (request_id, overhead_ms)
+    return this.countInserted(sql`INSERT INTO ${invocationOverheads} (request_id, overhead_ms)
       SELECT DISTINCT ON (request_id) request_id, overhead_ms
       FROM unnest(${arrayLiteral(clean.map((i) => i.requestId))}::text[], ${arrayLiteral(clean.map((i) => i.overheadMs))}::float8[]) AS x(request_id, overhead_ms)
       ORDER BY request_id
-      ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1)
-      SELECT count(*)::int AS n FROM stored`);
+      ON CONFLICT (request_id) DO UPDATE SET overhead_ms = excluded.overhead_ms RETURNING 1`);
+  }
+
+  /**
+   * Runs an `INSERT ... RETURNING 1` and answers how many rows it wrote, counted in the statement:
+   * returning a row for each made PGlite decode them all (docs/metrics.md).
+   */
+  private async countInserted(insert: SQL): Promise<number> {
+    const result = await this.db.execute(sql`WITH stored AS (${insert}) SELECT count(*)::int AS n FROM stored`);
     return Number(resultRows(result)[0]?.n ?? 0);
   }
 
