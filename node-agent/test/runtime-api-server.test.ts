@@ -134,6 +134,52 @@ test('delivers an invocation with the Lambda-Runtime headers and resolves with t
   session.detach();
 });
 
+test('answers a response post that asks for it (Stratus-Next) with the next invocation, not 202', async () => {
+  const { c, session, next } = await readyContainer();
+  const first = session.invoke(input('req-n1'));
+  await next;
+
+  // The post waits: no invocation is queued yet.
+  const posted = c.call('POST', '/2018-06-01/runtime/invocation/req-n1/response', '"one"', { 'Stratus-Next': '1' });
+  assert.equal((await first).kind, 'response');
+  const second = session.invoke(input('req-n2', { payload: Buffer.from('{"b":2}') }));
+  const event = await posted;
+  assert.equal(event.status, 200);
+  assert.equal(event.headers['lambda-runtime-aws-request-id'], 'req-n2');
+  assert.equal(event.headers['lambda-runtime-deadline-ms'], '1900000000000');
+  assert.equal(event.body, '{"b":2}');
+
+  // An invocation made as the post settles (the pool hands the container straight to a queued
+  // caller) goes out on the same post; an error post asks the same way.
+  const errorPosted = c.call('POST', '/2018-06-01/runtime/invocation/req-n2/error', JSON.stringify({ errorType: 'E', errorMessage: 'm' }), { 'Stratus-Next': '1' });
+  const second2 = await second;
+  assert.equal(second2.kind === 'error' && second2.errorType, 'E');
+  const third = session.invoke(input('req-n3'));
+  assert.equal((await errorPosted).headers['lambda-runtime-aws-request-id'], 'req-n3');
+  // Without the header (a standard runtime): 202, then its own /next.
+  assert.equal((await c.call('POST', '/2018-06-01/runtime/invocation/req-n3/response', '3')).status, 202);
+  assert.equal((await third).kind, 'response');
+  const again = c.call('GET', '/2018-06-01/runtime/invocation/next');
+  const fourth = session.invoke(input('req-n4'));
+  assert.equal((await again).headers['lambda-runtime-aws-request-id'], 'req-n4');
+  // A refused post (over the size limit) is answered at once, even when it asked for the next one.
+  const big = await c.call('POST', '/2018-06-01/runtime/invocation/req-n4/response', Buffer.alloc(2048, 0x31), { 'Stratus-Next': '1' });
+  assert.equal(big.status, 413);
+  const fourth2 = await fourth;
+  assert.equal(fourth2.kind === 'error' && fourth2.errorType, 'Function.ResponseSizeTooLarge');
+  session.detach();
+});
+
+test('a post held as the next poll ends when the container is detached', async () => {
+  const { c, session, next } = await readyContainer();
+  const outcome = session.invoke(input('req-d'));
+  await next;
+  const posted = c.call('POST', '/2018-06-01/runtime/invocation/req-d/response', '1', { 'Stratus-Next': '1' });
+  assert.equal((await outcome).kind, 'response');
+  session.detach();
+  await assert.rejects(posted);
+});
+
 test('queues an invocation made before the container polls /next', async () => {
   const c = fakeContainer();
   const session = server.attach(c.ip);

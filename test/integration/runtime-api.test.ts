@@ -87,6 +87,8 @@ for (const oci of OCI) {
         }));
 
         assert.ok(initMs >= 0);
+        // One GET /next ended init; each answer's post asked for the next invocation (Stratus-Next).
+        assert.equal(c.session.nextPolls, 1);
         assert.equal(second.identity, 'id-1');
         assert.deepEqual(second.clientContext, { custom: { k: 'v' }, app: 'demo' });
         assert.equal(second.trace, 'Root=1-5759e988-bd862e3fe1be46a994272793');
@@ -255,6 +257,7 @@ for (const oci of OCI) {
             traceId: 'Root=1-abc', cognitoIdentity: '{"cognitoIdentityId":"id-1"}', clientContext: '{"custom":{"k":"v"}}',
           }));
 
+          assert.equal(c.session.nextPolls, 1); // the posts asked for the next invocation (Stratus-Next)
           assert.equal(first.identity, null);
           assert.equal(first.clientContext, null);
           assert.deepEqual(second.identity, { cognitoIdentityId: 'id-1' });

@@ -397,10 +397,12 @@ function parseJson(s) {
   try { return JSON.parse(s); } catch { return undefined; }
 }
 
-function postError(id, e) {
+/** `then`: whether the post may be answered with the next invocation (Stratus-Next), as in the loop. */
+function postError(id, e, then = false) {
   const marked = endOfInvocation(id);
-  return request('POST', `${BASE}/runtime/invocation/${id}/error`, JSON.stringify(e),
-    { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType, 'Stratus-Log-Sentinels': marked });
+  const headers = { 'Content-Type': 'application/json', 'Lambda-Runtime-Function-Error-Type': e.errorType, 'Stratus-Log-Sentinels': marked };
+  if (then) headers['Stratus-Next'] = '1';
+  return request('POST', `${BASE}/runtime/invocation/${id}/error`, JSON.stringify(e), headers);
 }
 
 let functionConfig;
@@ -417,8 +419,13 @@ async function main() {
   }
   reportFatal = fatalOutsideInvocation;
 
+  // Each post asks to be answered with the next invocation (Stratus-Next): one round trip per
+  // invocation instead of two. An answer without a request id (202, 413, or an agent that does not
+  // know the header) is followed by a plain GET /next.
+  let waiting;
   for (;;) {
-    const next = await request('GET', NEXT);
+    const next = waiting ?? await request('GET', NEXT);
+    waiting = undefined;
     if (next.status !== 200) {
       process.stderr.write(`stratus bootstrap: /next answered ${next.status}: ${next.body.toString('utf8', 0, 200)}\n`);
       process.exit(1);
@@ -448,12 +455,14 @@ async function main() {
     let posted;
     if (outcome.error) {
       process.stdout.write(`${new Date().toISOString()}\t${id}\tERROR\tInvoke Error \t${JSON.stringify(outcome.error)}\n`);
-      posted = await postError(id, outcome.error);
+      posted = await postError(id, outcome.error, true);
     } else {
       const marked = endOfInvocation(id);
-      posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, { ...JSON_HEADERS, 'Stratus-Log-Sentinels': marked });
+      posted = await request('POST', `${BASE}/runtime/invocation/${id}/response`, body, { ...JSON_HEADERS, 'Stratus-Log-Sentinels': marked, 'Stratus-Next': '1' });
     }
-    if (posted.status >= 300 && posted.status !== 413) { // 413: the agent already failed it as Function.ResponseSizeTooLarge
+    if (posted.status === 200 && posted.headers['lambda-runtime-aws-request-id']) {
+      waiting = posted;
+    } else if (posted.status >= 300 && posted.status !== 413) { // 413: the agent already failed it as Function.ResponseSizeTooLarge
       process.stderr.write(`stratus bootstrap: posting the result of ${id} answered ${posted.status}: ${posted.body.toString('utf8', 0, 200)}\n`);
     }
     currentId = undefined;

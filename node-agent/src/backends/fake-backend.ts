@@ -159,6 +159,7 @@ export class FakeRuntimeApi implements RuntimeApi {
     });
     return {
       ip,
+      nextPolls: 0,
       async waitUntilPrewarmed() { if (failed) throw failed; },
       specialize(cfg) {
         api.calls.specialize++;

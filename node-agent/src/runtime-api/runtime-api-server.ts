@@ -61,6 +61,8 @@ export class RuntimeInitError extends Error {
 /** What the agent core holds for one container; every method is safe to call in any state. */
 export interface RuntimeSession {
   readonly ip: string;
+  /** GET /next requests so far: our bootstraps make one, then ask for the next invocation on each post. */
+  readonly nextPolls: number;
   /** Resolves once the bootstrap is long-polling /specialize (interpreter loaded). */
   waitUntilPrewarmed(signal?: AbortSignal): Promise<void>;
   /**
@@ -98,6 +100,13 @@ const INVOCATION = '/2018-06-01/runtime/invocation/';
 const ACCEPTED = Buffer.from('{"status":"OK"}');
 const JSON_TYPE = 'application/json';
 const LOG_SENTINELS_HEADER = 'stratus-log-sentinels';
+/**
+ * A response or error post with `Stratus-Next: 1` is also the runtime's next `/next`: it is answered
+ * with the next invocation instead of 202 (our bootstraps; docs/runtime-protocol.md). Two messages
+ * per invocation between agent and container instead of four, and the runtime is ready for the next
+ * event the moment its answer arrives.
+ */
+const NEXT_HEADER = 'stratus-next';
 
 function logStreamsOf(req: IncomingMessage): LogStream[] | undefined {
   const h = req.headers[LOG_SENTINELS_HEADER];
@@ -171,6 +180,7 @@ interface PendingInvocation {
 
 class Session implements RuntimeSession {
   state: State = 'starting';
+  nextPolls = 0;
   private specializePoll?: ServerResponse;
   private nextPoll?: ServerResponse;
   private prewarmed = deferred<void>();
@@ -261,6 +271,7 @@ class Session implements RuntimeSession {
   }
 
   onNext(res: ServerResponse): void {
+    this.nextPolls++;
     if (this.state === 'initializing') {
       this.state = 'ready';
       const initMs = performance.now() - this.initStartedAt;
@@ -268,6 +279,17 @@ class Session implements RuntimeSession {
     } else if (this.state !== 'ready') {
       return refuse(res, 403, 'InvalidStateTransition', `container ${this.ip} is ${this.state}: /next comes after specialize`);
     }
+    this.poll(res);
+  }
+
+  /** A settled post: 202, or, when the runtime asked for it (Stratus-Next), held as its /next. */
+  private accepted(req: IncomingMessage, res: ServerResponse): void {
+    if (req.headers[NEXT_HEADER] === '1' && this.state === 'ready') this.poll(res);
+    else reply(res, 202, ACCEPTED);
+  }
+
+  /** The runtime waits for its next invocation on `res`: delivered now if one is waiting, else when invoke() comes. */
+  private poll(res: ServerResponse): void {
     if (this.nextPoll) this.nextPoll.destroy();
     const cur = this.current;
     if (cur?.delivered) {
@@ -318,7 +340,7 @@ class Session implements RuntimeSession {
         return refuse(res, 413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${limit} bytes).`);
       }
       this.settle({ kind: 'response', payload: body, logStreams: logStreamsOf(req) });
-      reply(res, 202, ACCEPTED);
+      this.accepted(req, res);
     });
   }
 
@@ -337,7 +359,7 @@ class Session implements RuntimeSession {
       }
       const e = parseRuntimeError(body, req.headers['lambda-runtime-function-error-type']);
       this.settle({ ...errorOutcome(e.errorType, e.errorMessage, e.stackTrace), logStreams: logStreamsOf(req) });
-      reply(res, 202, ACCEPTED);
+      this.accepted(req, res);
     });
   }
 
