@@ -32,6 +32,9 @@ export interface InvokeResult {
 
 const MB = 1024 * 1024;
 
+interface Usage { maxMemoryMb: number; cpuMs: number }
+const NO_USAGE: Promise<Usage> = Promise.resolve({ maxMemoryMb: 0, cpuMs: 0 });
+
 export class Invoker {
   private inFlight = 0;
   private draining = false;
@@ -144,6 +147,8 @@ export class Invoker {
     // Logs must be claimed before the container can serve another invocation.
     // (A dead or killed container's output ends, which resolves its logs at once.)
     const logs = c.logs?.take(requestId, this.deps.logGraceMs ?? 250, outcome?.logStreams) ?? Promise.resolve({ text: '', truncated: false });
+    // So are the cgroup counters (the CPU baseline moves on in invocation order).
+    const usage = this.deps.recorder ? this.usage(c) : NO_USAGE;
 
     const response: InvokeResponseInput = {
       ...base,
@@ -163,7 +168,11 @@ export class Invoker {
       const tooLarge = o.errorType === 'Function.ResponseSizeTooLarge';
       Object.assign(response, { status: tooLarge ? 'too_large' : 'function_error', errorType: o.errorType, errorMessage: o.errorMessage, payload: o.payload });
     }
-    void this.finish(response, fn, c, lease, logs, startedAt, payload.length).catch((err) => this.deps.logger.warn({ err }, 'finishing an invocation record failed'));
+    // The record is built once the answer is on its way: setImmediate runs after the gRPC write of
+    // this turn of the event loop is flushed (the HTTP/2 session writes from a native immediate).
+    if (this.deps.recorder) {
+      setImmediate(() => void this.finish(response, fn, lease, logs, usage, startedAt, payload.length).catch((err) => this.deps.logger.warn({ err }, 'finishing an invocation record failed')));
+    }
     if (response.status === 'too_large') {
       return { response, error: new StratusError('PAYLOAD_TOO_LARGE', `the function's response is over the limit of ${LIMITS.payloadBytes} bytes (6 MB)`) };
     }
@@ -192,16 +201,21 @@ export class Invoker {
     return result;
   }
 
-  /** After the response: the invocation's logs framed like Lambda's, its cgroup figures, the record. */
-  private async finish(response: InvokeResponseInput, fn: FunctionSpec, c: PooledContainer, lease: Lease, logsP: Promise<{ text: string; truncated: boolean }>, startedAt: Date, requestBytes: number): Promise<void> {
-    const [logs, stats] = await Promise.all([logsP, c.backend.stats(c.id)]);
-    let maxMemoryMb = 0;
-    let cpuMs = 0;
-    if (stats) {
-      maxMemoryMb = Math.ceil(stats.memoryMaxBytes / MB);
-      cpuMs = Math.max(0, (stats.cpuNs - c.cpuBaselineNs) / 1e6);
+  /** Peak memory and the CPU time since the container's previous reading, read now (synchronously, on open descriptors). */
+  private usage(c: PooledContainer): Promise<Usage> {
+    return c.backend.stats(c.id).then((stats) => {
+      if (!stats) return { maxMemoryMb: 0, cpuMs: 0 };
+      const cpuMs = Math.max(0, (stats.cpuNs - c.cpuBaselineNs) / 1e6);
       c.cpuBaselineNs = stats.cpuNs;
-    }
+      return { maxMemoryMb: Math.ceil(stats.memoryMaxBytes / MB), cpuMs };
+    }, () => ({ maxMemoryMb: 0, cpuMs: 0 }));
+  }
+
+  /** After the response: the invocation's logs framed like Lambda's, its cgroup figures, the record. */
+  private async finish(response: InvokeResponseInput, fn: FunctionSpec, lease: Lease, logsP: Promise<{ text: string; truncated: boolean }>, usageP: Promise<Usage>, startedAt: Date, requestBytes: number): Promise<void> {
+    const [logs, usage] = await Promise.all([logsP, usageP]);
+    let { maxMemoryMb } = usage;
+    const { cpuMs } = usage;
     if (response.status === 'oom' || (maxMemoryMb === 0 && response.status === 'oom')) maxMemoryMb = fn.memoryMb;
     const id = response.requestId!;
     const d = (n: number | undefined) => (n ?? 0).toFixed(2);
