@@ -33,7 +33,6 @@ export interface InvokeResult {
 const MB = 1024 * 1024;
 
 interface Usage { maxMemoryMb: number; cpuMs: number }
-const NO_USAGE: Promise<Usage> = Promise.resolve({ maxMemoryMb: 0, cpuMs: 0 });
 
 export class Invoker {
   private inFlight = 0;
@@ -147,8 +146,6 @@ export class Invoker {
     // Logs must be claimed before the container can serve another invocation.
     // (A dead or killed container's output ends, which resolves its logs at once.)
     const logs = c.logs?.take(requestId, this.deps.logGraceMs ?? 250, outcome?.logStreams) ?? Promise.resolve({ text: '', truncated: false });
-    // So are the cgroup counters (the CPU baseline moves on in invocation order).
-    const usage = this.deps.recorder ? this.usage(c) : NO_USAGE;
 
     const response: InvokeResponseInput = {
       ...base,
@@ -168,9 +165,12 @@ export class Invoker {
       const tooLarge = o.errorType === 'Function.ResponseSizeTooLarge';
       Object.assign(response, { status: tooLarge ? 'too_large' : 'function_error', errorType: o.errorType, errorMessage: o.errorMessage, payload: o.payload });
     }
-    // The record is built once the answer is on its way: setImmediate runs after the gRPC write of
-    // this turn of the event loop is flushed (the HTTP/2 session writes from a native immediate).
     if (this.deps.recorder) {
+      // The cgroup counters are read now too, before the container can serve another invocation
+      // (the CPU baseline moves on in invocation order). The record is built once the answer is on
+      // its way: setImmediate runs after this turn's gRPC write is flushed (HTTP/2 sessions write
+      // from a native immediate).
+      const usage = this.usage(c);
       setImmediate(() => void this.finish(response, fn, lease, logs, usage, startedAt, payload.length).catch((err) => this.deps.logger.warn({ err }, 'finishing an invocation record failed')));
     }
     if (response.status === 'too_large') {
