@@ -243,7 +243,11 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     const prewarm = Number(process.env.STRATUS_PREWARM ?? 2);
     const rounds = opts.quick ? 2 : 6;
     const c = Math.max(...opts.concurrency);
-    const roundSec = Math.max(1, Math.round(opts.durationSec / 2));
+    // Throughput: more and shorter rounds than the warm rows. With six rounds of 5 s, the Python and
+    // Node rows of one run (the same platforms, the same per-invocation record) said 1.3% and 11.3%:
+    // the machine's drift between rounds was larger than the target. More alternations cancel more.
+    const throughputRounds = opts.quick ? 2 : 10;
+    const roundSec = Math.max(1, Math.round(opts.durationSec * 0.3));
     for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
       for (const backend of opts.backends) {
         const sides = started.map((platform) => ({
@@ -256,8 +260,8 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
           if (rows) ctx.rows.push(...rows);
         }
         if (has(opts, 'throughput')) {
-          const rows = await step(`metrics on vs off: throughput ${fixture.id} ${backend} c=${c}, ${rounds} rounds of ${roundSec} s each`,
-            () => pairedThroughput(sides, fixture, backend, c, roundSec, rounds), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
+          const rows = await step(`metrics on vs off: throughput ${fixture.id} ${backend} c=${c}, ${throughputRounds} rounds of ${roundSec} s each`,
+            () => pairedThroughput(sides, fixture, backend, c, roundSec, throughputRounds), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
         // Once, for the first no-op function and backend: rounds three times longer than the control

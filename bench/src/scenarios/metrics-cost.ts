@@ -75,7 +75,7 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
  */
 export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number, scenario: 'metrics-throughput' | 'metrics-sustained' = 'metrics-throughput'): Promise<ResultRow[]> {
   for (const s of sides) await warmUntilSteady(s.ctx, [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], concurrency, s.ctx.opts.quick ? 10 : 30);
-  const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[] }>(sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [] }]));
+  const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[]; rps: number[] }>(sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [], rps: [] }]));
   const caughtUp: number[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const s of ordered(sides, round)) {
@@ -88,6 +88,7 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
       t.errors += r.errors;
       t.p50s.push(r.latency.p50);
       t.p99s.push(r.latency.p99);
+      t.rps.push(Math.round(r.rps));
     }
   }
   await settle(sides, caughtUp);
@@ -101,7 +102,7 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
       // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
-      note: `${rounds} alternating rounds of ${roundSec} s; latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}`,
+      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}`,
     };
   });
 }
