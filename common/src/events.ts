@@ -33,6 +33,12 @@ export const EVENT_SCHEMA_VERSION = 1;
 /** The invocation event: the stored record's fields, with the schema version. */
 export interface InvocationEvent extends Invocation {
   schema: typeof EVENT_SCHEMA_VERSION;
+  /**
+   * true: `logs` is the function's own output, without Lambda's START / END / REPORT lines, which
+   * readers make from the record's fields (frameLambdaLogs in lambda-logs.ts). Absent (events of
+   * agents before it, and records of invocations that never ran): `logs` is shown as it is.
+   */
+  logsBare?: boolean;
 }
 
 /**

@@ -10,3 +10,4 @@ export * from './jetstream-outbox';
 export * from './jetstream-pump';
 export * from './host-cpu';
 export * from './server-timing';
+export * from './lambda-logs';

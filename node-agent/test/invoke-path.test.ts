@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, type InvocationEvent } from '@stratus/common';
+import { createLogger, shownLogs, type InvocationEvent } from '@stratus/common';
 import type { FunctionSpec } from '@stratus/proto';
 import { FakeBackend, FakeRuntimeApi, ok, type FakeHandler } from '../src/backends/fake-backend';
 import { FunctionRegistry } from '../src/control/function-registry';
@@ -326,7 +326,7 @@ describe('invoke path over the fake backend', () => {
     assert.match(error!.message, /runsc is not registered/);
   });
 
-  it('records the invocation with logs framed like Lambda and the cgroup figures, after answering', async () => {
+  it("records the invocation with the function's own output (framed like Lambda by readers) and the cgroup figures, after answering", async () => {
     const h = makeHarness();
     h.deploy(spec('talk'), async (_i, ctx) => { ctx.stdout.write('hello from the handler\n'); return ok(1); });
 
@@ -338,6 +338,8 @@ describe('invoke path over the fake backend', () => {
     assert.equal(rec.status, 'ok');
     assert.equal(rec.coldStart, true);
     assert.equal(rec.maxMemoryMb, 20);
-    assert.match(rec.logs, new RegExp(`^START RequestId: ${rec.id} Version: 1\nhello from the handler\nEND RequestId: ${rec.id}\nREPORT RequestId: ${rec.id}\tDuration: [0-9.]+ ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: [0-9.]+ ms\n$`));
+    assert.equal(rec.logs, 'hello from the handler\n');
+    assert.equal(rec.logsBare, true);
+    assert.match(shownLogs(rec), new RegExp(`^START RequestId: ${rec.id} Version: 1\nhello from the handler\nEND RequestId: ${rec.id}\nREPORT RequestId: ${rec.id}\tDuration: [0-9.]+ ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: [0-9.]+ ms\n$`));
   });
 });

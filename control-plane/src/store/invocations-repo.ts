@@ -1,6 +1,6 @@
 // Invocation records: written in batches by the JetStream consumer (idempotent on id, so a
 // redelivered message adds nothing), read by GetInvocation / ListInvocations, pruned by retention.
-import { StratusError, type InvocationEvent } from '@stratus/common';
+import { StratusError, frameLambdaLogs, type InvocationEvent } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -72,6 +72,7 @@ export function eventToRow(e: Partial<InvocationEvent>): NewInvocationRow {
     memoryMb: int(e.memoryMb),
     logs: clean(e.logs),
     logsTruncated: e.logsTruncated === true,
+    logsBare: e.logsBare === true,
   };
 }
 
@@ -100,7 +101,7 @@ export function rowToInvocation(r: InvocationRow): Required<InvocationInput> {
     requestBytes: r.requestBytes,
     responseBytes: r.responseBytes,
     memoryMb: r.memoryMb,
-    logs: r.logs,
+    logs: r.logsBare ? frameLambdaLogs(r) : r.logs,
     logsTruncated: r.logsTruncated,
   };
 }
@@ -115,7 +116,7 @@ const selectColumns = {
   billedMs: invocations.billedMs, overheadMs: sql<number>`coalesce(${invocationOverheads.overheadMs}, ${invocations.overheadMs})`.as('overhead_ms'),
   maxMemoryMb: invocations.maxMemoryMb, cpuMs: invocations.cpuMs,
   requestBytes: invocations.requestBytes, responseBytes: invocations.responseBytes, memoryMb: invocations.memoryMb,
-  logs: invocations.logs, logsTruncated: invocations.logsTruncated,
+  logs: invocations.logs, logsTruncated: invocations.logsTruncated, logsBare: invocations.logsBare,
 };
 
 export class InvocationStore {
@@ -256,7 +257,7 @@ const COLUMNS: { name: string; type: string }[] = [
   ['status', 'text'], ['error_type', 'text'], ['error_message', 'text'], ['cold_start', 'bool'], ['started_at', 'timestamptz'],
   ['ended_at', 'timestamptz'], ['queue_ms', 'float8'], ['start_ms', 'float8'], ['init_ms', 'float8'], ['duration_ms', 'float8'],
   ['billed_ms', 'float8'], ['overhead_ms', 'float8'], ['max_memory_mb', 'int4'], ['cpu_ms', 'float8'], ['request_bytes', 'int4'],
-  ['response_bytes', 'int4'], ['memory_mb', 'int4'], ['logs', 'text'], ['logs_truncated', 'bool'],
+  ['response_bytes', 'int4'], ['memory_mb', 'int4'], ['logs', 'text'], ['logs_truncated', 'bool'], ['logs_bare', 'bool'],
 ].map(([name, type]) => ({ name, type }));
 const INSERT_COLUMNS = COLUMNS.map((c) => `"${c.name}"`).join(', ');
 /** The columns of unnest's r. */
@@ -293,7 +294,7 @@ function columnValues(r: NewInvocationRow): unknown[] {
     r.id, r.function, r.version ?? 0, r.agentId ?? '', r.backend ?? '', r.runtime ?? '', r.status, r.errorType ?? '',
     r.errorMessage ?? '', r.coldStart ?? false, iso(r.startedAt), iso(r.endedAt), r.queueMs ?? 0, r.startMs ?? 0, r.initMs ?? 0,
     r.durationMs ?? 0, r.billedMs ?? 0, r.overheadMs ?? 0, r.maxMemoryMb ?? 0, r.cpuMs ?? 0, r.requestBytes ?? 0,
-    r.responseBytes ?? 0, r.memoryMb ?? 0, r.logs ?? '', r.logsTruncated ?? false,
+    r.responseBytes ?? 0, r.memoryMb ?? 0, r.logs ?? '', r.logsTruncated ?? false, r.logsBare ?? false,
   ];
 }
 

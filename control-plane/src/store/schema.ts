@@ -107,6 +107,10 @@ export const invocations = pgTable(
     memoryMb: integer('memory_mb').notNull().default(0),
     logs: text('logs').notNull().default(''),
     logsTruncated: boolean('logs_truncated').notNull().default(false),
+    // true: `logs` holds only the function's output, and reads add Lambda's START / END / REPORT
+    // lines from the other columns (frameLambdaLogs in @stratus/common); false: rows stored before,
+    // and records of invocations that never ran, shown as they are.
+    logsBare: boolean('logs_bare').notNull().default(false),
     // Words of the error and of what the function logged, for `search` (the 'simple' configuration:
     // no stemming, any language), set by InvocationStore.insert. Not the platform's START / END /
     // REPORT lines: their request-id fragments were most of a record's words, and indexing them

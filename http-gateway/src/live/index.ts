@@ -4,7 +4,7 @@
 // Why SSE and not NATS over WebSocket: see docs/metrics.md.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { NatsConnection } from 'nats';
-import { createLogger, errorBody, invalidArgument, type GaugeEvent, type InvocationEvent, type Logger } from '@stratus/common';
+import { createLogger, errorBody, invalidArgument, shownLogs, type GaugeEvent, type InvocationEvent, type Logger } from '@stratus/common';
 import { gatewayMetricsOf } from '../metrics/index';
 import { LiveHub } from './live-hub';
 import { LIVE_BATCH_MS, LIVE_MAX_LOG_CHARS, LIVE_MAX_PER_BATCH, type LiveBatch, type LiveType } from './types';
@@ -82,8 +82,10 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
           dropped++;
           return;
         }
-        const { logs, ...rest } = e;
-        invocations.push(withLogs ? { ...rest, logs: logs.length > LIVE_MAX_LOG_CHARS ? logs.slice(0, LIVE_MAX_LOG_CHARS) : logs } : { ...rest, logs: '' });
+        // Shown as stored records are: framed like Lambda's when the agent sent only the function's output
+        const { logs: _logs, logsBare: _bare, ...rest } = e;
+        const logs = withLogs ? shownLogs(e) : '';
+        invocations.push({ ...rest, logs: logs.length > LIVE_MAX_LOG_CHARS ? logs.slice(0, LIVE_MAX_LOG_CHARS) : logs });
       },
       gauges(g) {
         if (!types.has('gauges')) return;

@@ -171,7 +171,7 @@ export class Invoker {
       // its way: setImmediate runs after this turn's gRPC write is flushed (HTTP/2 sessions write
       // from a native immediate).
       const usage = this.usage(c);
-      setImmediate(() => void this.finish(response, fn, lease, logs, usage, startedAt, payload.length).catch((err) => this.deps.logger.warn({ err }, 'finishing an invocation record failed')));
+      setImmediate(() => void this.finish(response, fn, logs, usage, startedAt, payload.length).catch((err) => this.deps.logger.warn({ err }, 'finishing an invocation record failed')));
     }
     if (response.status === 'too_large') {
       return { response, error: new StratusError('PAYLOAD_TOO_LARGE', `the function's response is over the limit of ${LIMITS.payloadBytes} bytes (6 MB)`) };
@@ -211,24 +211,18 @@ export class Invoker {
     }, () => ({ maxMemoryMb: 0, cpuMs: 0 }));
   }
 
-  /** After the response: the invocation's logs framed like Lambda's, its cgroup figures, the record. */
-  private async finish(response: InvokeResponseInput, fn: FunctionSpec, lease: Lease, logsP: Promise<{ text: string; truncated: boolean }>, usageP: Promise<Usage>, startedAt: Date, requestBytes: number): Promise<void> {
+  /** After the response: the invocation's logs, its cgroup figures, the record. */
+  private async finish(response: InvokeResponseInput, fn: FunctionSpec, logsP: Promise<{ text: string; truncated: boolean }>, usageP: Promise<Usage>, startedAt: Date, requestBytes: number): Promise<void> {
     const [logs, usage] = await Promise.all([logsP, usageP]);
     let { maxMemoryMb } = usage;
     const { cpuMs } = usage;
     if (response.status === 'oom' || (maxMemoryMb === 0 && response.status === 'oom')) maxMemoryMb = fn.memoryMb;
-    const id = response.requestId!;
-    const d = (n: number | undefined) => (n ?? 0).toFixed(2);
-    let text = `START RequestId: ${id} Version: ${fn.version}\n${logs.text}`;
-    if (response.status === 'timeout') text += `${new Date().toISOString()} ${id} Task timed out after ${fn.timeoutSec.toFixed(2)} seconds\n`;
-    text += `END RequestId: ${id}\n`;
-    text += `REPORT RequestId: ${id}\tDuration: ${d(response.durationMs as number)} ms\tBilled Duration: ${response.billedMs} ms\tMemory Size: ${fn.memoryMb} MB\tMax Memory Used: ${maxMemoryMb} MB`;
-    if (lease.cold) text += `\tInit Duration: ${d(lease.initMs)} ms`;
-    text += '\n';
-    this.record(response, fn, startedAt, { requestBytes, logs: text, truncated: logs.truncated, maxMemoryMb, cpuMs });
+    // Only the function's output: readers add Lambda's START / END / REPORT lines from the record's
+    // fields (frameLambdaLogs in @stratus/common): most of the bytes of a no-op record.
+    this.record(response, fn, startedAt, { requestBytes, logs: logs.text, logsBare: true, truncated: logs.truncated, maxMemoryMb, cpuMs });
   }
 
-  private record(r: InvokeResponseInput, fn: FunctionSpec, startedAt: Date, extra: { requestBytes: number; logs: string; truncated: boolean; maxMemoryMb?: number; cpuMs?: number }): void {
+  private record(r: InvokeResponseInput, fn: FunctionSpec, startedAt: Date, extra: { requestBytes: number; logs: string; logsBare?: boolean; truncated: boolean; maxMemoryMb?: number; cpuMs?: number }): void {
     const recorder = this.deps.recorder;
     if (!recorder) return;
     const durationMs = Number(r.durationMs ?? 0);
@@ -259,6 +253,7 @@ export class Invoker {
       memoryMb: fn.memoryMb,
       logs: extra.logs,
       logsTruncated: extra.truncated,
+      ...(extra.logsBare ? { logsBare: true } : {}),
     });
   }
 }

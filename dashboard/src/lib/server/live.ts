@@ -3,7 +3,7 @@
 // browsers as one Server-Sent Event per second. Bounded everywhere: history ring, recent events ring,
 // at most MAX_PER_TICK invocations per tick (the rest counted as dropped).
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import { SUBJECTS, loadConfig, createLogger } from '@stratus/common';
+import { SUBJECTS, loadConfig, createLogger, frameLambdaLogs } from '@stratus/common';
 import { LiveStats, type GaugeSnapshot, type LiveInvocation, type LiveTick, type SecondStats } from '../live-stats.ts';
 import { RingBuffer } from '../ring.ts';
 import { SseParser } from '../sse.ts';
@@ -125,7 +125,7 @@ export class LiveHub {
 
   private onInvocationObject(raw: unknown): void {
     if (!raw || typeof raw !== 'object') return;
-    const ev = toLive(raw as Partial<LiveInvocation>);
+    const ev = toLive(raw as Partial<LiveInvocation> & { logsBare?: boolean; billedMs?: number });
     this.stats.add(ev);
     this.recent.push(ev);
     if (this.pending.length < MAX_PER_TICK) this.pending.push(ev);
@@ -194,8 +194,17 @@ export class LiveHub {
   }
 }
 
-export function toLive(r: Partial<LiveInvocation>): LiveInvocation {
-  const logs = typeof r.logs === 'string' ? r.logs : '';
+/** A live invocation from an agent's event, a stored record or the gateway's stream. */
+export function toLive(r: Partial<LiveInvocation> & { logsBare?: boolean; billedMs?: number }): LiveInvocation {
+  const output = typeof r.logs === 'string' ? r.logs : '';
+  // An agent's event carries only the function's output: framed as the stored records are
+  const logs = r.logsBare
+    ? frameLambdaLogs({
+      id: String(r.id ?? ''), version: Number(r.version ?? 0), status: String(r.status ?? ''), errorMessage: String(r.errorMessage ?? ''),
+      coldStart: Boolean(r.coldStart), endedAt: r.endedAt ?? null, durationMs: Number(r.durationMs ?? 0), billedMs: Number(r.billedMs ?? 0),
+      initMs: Number(r.initMs ?? 0), memoryMb: Number(r.memoryMb ?? 0), maxMemoryMb: Number(r.maxMemoryMb ?? 0), logs: output,
+    })
+    : output;
   return {
     id: String(r.id ?? ''),
     function: String(r.function ?? ''),

@@ -1,0 +1,2 @@
+-- Records store only the function's output; reads add Lambda's START / END / REPORT lines from the columns (frameLambdaLogs). Rows before this keep their framed logs (logs_bare false).
+ALTER TABLE "invocations" ADD COLUMN "logs_bare" boolean DEFAULT false NOT NULL;
