@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { proto, type NodeStatus } from '@stratus/proto';
 import { call, createClient, INVOCATIONS_STREAM, METRICS_STREAM } from '@stratus/common';
-import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
+import { freePorts, startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { connect } from 'nats';
 import { getJson } from './http-client.ts';
 import { run } from './docker.ts';
@@ -26,17 +26,6 @@ export interface BenchPlatform {
   /** Messages the control plane's consumers have not stored yet (pending and unacknowledged, all consumers). */
   ingestionBacklog(): Promise<number>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function postgresDatabase(name: string): Promise<string | undefined> {
@@ -63,7 +52,7 @@ export interface StartPlatformOptions {
 }
 
 export async function startBenchPlatform(opts: StartPlatformOptions): Promise<BenchPlatform> {
-  const [gatewayPort, controlPort, agentPort] = [await freePort(), await freePort(), await freePort()];
+  const [gatewayPort, controlPort, agentPort] = await freePorts(3);
   const agentId = `bench-${opts.runId}-${opts.name}`;
   // A function network of its own, removed at stop: a benchmark leaves no network behind.
   const network = `stratus-bench-${opts.runId}-${opts.name}`.replace(/[^A-Za-z0-9_.-]/g, '-');
