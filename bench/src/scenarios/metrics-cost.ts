@@ -14,7 +14,7 @@ import { invoke } from '../functions.ts';
 import { runLoad } from '../load.ts';
 import { summarize } from '../stats.ts';
 import { warmUntilSteady } from './throughput.ts';
-import { WARM_UP_CALLS, warmUp, warmUpNote } from './warm.ts';
+import { warmUp, warmUpNote } from './warm.ts';
 import type { ResultRow } from '../types.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -45,7 +45,7 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
   // Both sides past the fresh platform's JIT warm-up (warm.ts): a side measured in its first
   // thousand calls would be slower for a reason that is not metrics.
   const warm = new Map<Side, { calls: number; firstBlockP50: number }>();
-  for (const s of sides) warm.set(s, await warmUp(s.ctx, s.fnName, s.ctx.opts.quick ? 2 : 8, s.ctx.opts.quick ? 200 : WARM_UP_CALLS));
+  for (const s of sides) warm.set(s, await warmUp(s.ctx, s.fnName));
   const samples = new Map<Side, number[]>(sides.map((s) => [s, []]));
   const errors = new Map<Side, number>(sides.map((s) => [s, 0]));
   const perRound = Math.ceil(count / rounds);

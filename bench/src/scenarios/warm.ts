@@ -12,12 +12,12 @@ import type { ResultRow } from '../types.ts';
  * freshly started platform every part of a call (gateway, gRPC hop, agent, Runtime API) got faster
  * over its first 2,000-2,500 calls: the p50 of blocks of 500 fell from 1.46 to 0.75 ms (noop-py,
  * runc, 2026-11-28). A platform in service has long passed that; the note gives the first block's
- * p50 so the fresh platform's figure is not hidden. Ends after WARM_UP_CALLS or maxSec.
+ * p50 so the fresh platform's figure is not hidden. Ends after 2,500 calls or 8 s (200 or 2 s with --quick).
  */
-export const WARM_UP_CALLS = 2_500;
 const WARM_UP_BLOCK = 250;
 
-export async function warmUp(ctx: PlatformContext, fnName: string, maxSec = 8, calls = WARM_UP_CALLS): Promise<{ calls: number; firstBlockP50: number }> {
+export async function warmUp(ctx: PlatformContext, fnName: string): Promise<{ calls: number; firstBlockP50: number }> {
+  const [calls, maxSec] = ctx.opts.quick ? [200, 2] : [2_500, 8];
   for (let i = 0; i < 5; i++) {
     const r = await invoke(ctx.platform, fnName);
     if (!r.ok) throw new Error(`warming ${fnName} failed with ${r.status}: ${r.body.slice(0, 300)}`);
@@ -36,7 +36,7 @@ export async function warmUp(ctx: PlatformContext, fnName: string, maxSec = 8, c
 
 /** Sequential calls after warmUp: `count` of them, or fewer when `maxSec` runs out first (slow functions under gVisor). */
 export async function warmLatency(ctx: PlatformContext, fixture: Fixture, backend: string, fnName: string, count: number, maxSec = 15): Promise<ResultRow> {
-  const warm = await warmUp(ctx, fnName, ctx.opts.quick ? 2 : 8, ctx.opts.quick ? 200 : WARM_UP_CALLS);
+  const warm = await warmUp(ctx, fnName);
   const samples: number[] = [];
   const overheads: number[] = [];
   const timings: { ms: number; parts: Record<string, number> }[] = [];

@@ -1,6 +1,6 @@
 // Invocation records: written in batches by the JetStream consumer (idempotent on id, so a
 // redelivered message adds nothing), read by GetInvocation / ListInvocations, pruned by retention.
-import { StratusError, frameLambdaLogs, type InvocationEvent } from '@stratus/common';
+import { StratusError, shownLogs, type InvocationEvent } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
 import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
@@ -101,7 +101,7 @@ export function rowToInvocation(r: InvocationRow): Required<InvocationInput> {
     requestBytes: r.requestBytes,
     responseBytes: r.responseBytes,
     memoryMb: r.memoryMb,
-    logs: r.logsBare ? frameLambdaLogs(r) : r.logs,
+    logs: shownLogs(r),
     logsTruncated: r.logsTruncated,
   };
 }
