@@ -66,12 +66,23 @@ export async function removeContainers(ids: string[]): Promise<void> {
   if (ids.length > 0) await run('docker', ['rm', '-f', ...ids]);
 }
 
-export async function versions(): Promise<{ docker: string; runsc: string; containerd: string; runc: string }> {
-  const [d, s] = await Promise.all([
+export async function versions(): Promise<{ docker: string; runsc: string; runscPlatform: string; containerd: string; runc: string }> {
+  const [d, info, rt] = await Promise.all([
     run('docker', ['version', '--format', '{{.Server.Version}}']),
-    run('runsc', ['--version']),
+    run('docker', ['info', '--format', '{{.ContainerdCommit.ID}} {{.RuncCommit.ID}}']),
+    run('docker', ['info', '--format', '{{json .Runtimes}}']),
   ]);
-  const info = await run('docker', ['info', '--format', '{{.ContainerdCommit.ID}} {{.RuncCommit.ID}}']);
   const [containerd = '', runc = ''] = info.stdout.trim().split(' ');
-  return { docker: d.stdout.trim(), runsc: s.stdout.split('\n')[0]?.trim() ?? '', containerd, runc };
+  // The runsc the engine runs (set-up registers its own, not necessarily the one on PATH).
+  let registered: { path?: string; runtimeArgs?: string[] } = {};
+  try { registered = (JSON.parse(rt.stdout) as Record<string, typeof registered>).runsc ?? {}; } catch { /* none registered */ }
+  const runscPath = registered.path ?? 'runsc';
+  const [s, flags] = await Promise.all([run(runscPath, ['--version']), run(runscPath, ['flags'])]);
+  const platformArg = registered.runtimeArgs?.find((a) => a.startsWith('--platform='))?.slice('--platform='.length);
+  return { docker: d.stdout.trim(), runsc: s.stdout.split('\n')[0]?.trim() ?? '', runscPlatform: platformArg ?? runscDefaultPlatform(flags.stdout + flags.stderr), containerd, runc };
+}
+
+/** runsc's default platform, from the help text of `runsc flags` ("... (default \"systrap\")"). */
+export function runscDefaultPlatform(flagsText: string): string {
+  return /-platform string\s+[^\n]*\(default "([a-z]+)"\)/.exec(flagsText)?.[1] ?? 'unknown';
 }

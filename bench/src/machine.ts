@@ -21,7 +21,7 @@ export async function describeMachine(): Promise<Record<string, string | number>
     containerd: v.containerd,
     runc: v.runc,
     runsc: v.runsc,
-    runscPlatform: 'ptrace',
+    runscPlatform: v.runscPlatform,
     cgroup,
   };
 }
