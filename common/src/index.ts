@@ -11,3 +11,4 @@ export * from './jetstream-pump';
 export * from './host-cpu';
 export * from './server-timing';
 export * from './lambda-logs';
+export * from './turn-batcher';

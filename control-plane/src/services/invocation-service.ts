@@ -1,7 +1,7 @@
 // InvocationService on the control plane: the stored invocation records (GetInvocation,
 // ListInvocations) and Invoke forwarded to an agent (the agents serve Invoke themselves).
-import { StratusError, unary } from '@stratus/common';
-import type { InvocationServiceHandlers } from '@stratus/proto';
+import { createTurnBatcher, StratusError, unary } from '@stratus/common';
+import type { InvocationServiceHandlers, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
 import type { InvokeForwarder } from '../invoke/forwarder';
 import type { InvocationStore } from '../store/invocations-repo';
 
@@ -13,26 +13,18 @@ export function makeInvocationService(deps: { invocations: InvocationStore; forw
     // Each request forwarded on its own; answers carry request_id. Platform errors become an
     // answer with the matching status (a stream cannot fail one request alone).
     InvokeStream: (call) => {
-      let inflight = 0;
-      let ended = false;
-      const settle = () => {
-        inflight--;
-        if (ended && inflight === 0) call.end();
-      };
-      call.on('end', () => {
-        ended = true;
-        if (inflight === 0) call.end();
+      const forward = forwardOnStream(forwarder, call, (res) => call.write(res));
+      call.on('data', (req) => forward(req));
+    },
+
+    // The same in batches (answers finished in one turn of the event loop go out together).
+    InvokeBatchStream: (call) => {
+      const answers = createTurnBatcher<InvokeResponseInput>((responses) => {
+        if (!call.cancelled && call.writable) call.write({ responses });
       });
-      call.on('data', (req) => {
-        inflight++;
-        forwarder.invoke(req).then(
-          (res) => call.write(res),
-          (err) => {
-            const e = err instanceof StratusError ? err : new StratusError('INTERNAL', String((err as Error)?.message ?? err));
-            const status = { NOT_FOUND: 'not_found', FUNCTION_NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid', THROTTLED: 'throttled', PAYLOAD_TOO_LARGE: 'too_large' }[e.code as string] ?? 'unavailable';
-            call.write({ requestId: req.requestId, status, errorType: e.code, errorMessage: e.message, function: req.function, retryAfterSec: e.retryAfterSec ?? 0 });
-          },
-        ).finally(settle);
+      const forward = forwardOnStream(forwarder, call, (res) => answers.push(res), () => answers.flush());
+      call.on('data', (batch) => {
+        for (const req of batch.requests) forward(req);
       });
     },
 
@@ -47,5 +39,33 @@ export function makeInvocationService(deps: { invocations: InvocationStore; forw
         search: req.search, requestId: req.requestId, agentId: req.agentId, backend: req.backend,
       }),
     })),
+  };
+}
+
+/** Forwards each request a stream brings; ends the stream once the client ended it and all are answered. */
+function forwardOnStream(
+  forwarder: InvokeForwarder,
+  call: { on(event: 'end', listener: () => void): unknown; end(): void },
+  answer: (res: InvokeResponseInput) => void,
+  flush: () => void = () => undefined,
+): (req: InvokeRequest) => void {
+  let inflight = 0;
+  let ended = false;
+  const maybeEnd = () => {
+    if (!ended || inflight > 0) return;
+    flush();
+    call.end();
+  };
+  call.on('end', () => { ended = true; maybeEnd(); });
+  return (req) => {
+    inflight++;
+    forwarder.invoke(req).then(
+      (res) => answer(res),
+      (err) => {
+        const e = err instanceof StratusError ? err : new StratusError('INTERNAL', String((err as Error)?.message ?? err));
+        const status = { NOT_FOUND: 'not_found', FUNCTION_NOT_FOUND: 'not_found', INVALID_ARGUMENT: 'invalid', THROTTLED: 'throttled', PAYLOAD_TOO_LARGE: 'too_large' }[e.code as string] ?? 'unavailable';
+        answer({ requestId: req.requestId, status, errorType: e.code, errorMessage: e.message, function: req.function, retryAfterSec: e.retryAfterSec ?? 0 });
+      },
+    ).finally(() => { inflight--; maybeEnd(); });
   };
 }

@@ -1,15 +1,22 @@
-// One long-lived bidirectional InvokeStream per agent, carrying many invocations at once matched by
-// request_id (several times the throughput of unary calls). A broken stream answers every pending
-// invocation with status "unavailable" and the next invocation opens a new one (grpc-js reconnects
-// the channel underneath). Pending invocations are bounded in time by a sweeper, not a timer each.
+// One long-lived bidirectional stream per agent, carrying many invocations at once matched by
+// request_id (several times the throughput of unary calls): InvokeBatchStream, where the
+// invocations of one turn of the event loop travel as one message (grpc-js's CPU is per message),
+// or InvokeStream, one message each, with an agent that answers UNIMPLEMENTED to the first (an
+// older release). A broken stream answers every pending invocation with status "unavailable" and
+// the next invocation opens a new one (grpc-js reconnects the channel underneath). Pending
+// invocations are bounded in time by a sweeper, not a timer each.
 import * as grpc from '@grpc/grpc-js';
 import { proto, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
-import { createClient, type Logger } from '@stratus/common';
+import { createClient, createTurnBatcher, type Logger } from '@stratus/common';
 
-type InvokeStreamCall = grpc.ClientDuplexStream<
-  { function: string; version: number; payload: Buffer; requestId: string },
-  InvokeResponse
->;
+interface Outgoing {
+  function: string;
+  version: number;
+  payload: Buffer;
+  requestId: string;
+}
+type SingleCall = grpc.ClientDuplexStream<Outgoing, InvokeResponse>;
+type BatchCall = grpc.ClientDuplexStream<{ requests: Outgoing[] }, { responses: InvokeResponse[] }>;
 
 /** Status of a synthetic answer when the agent could not be reached at all: the request was never sent. */
 export const UNREACHABLE = 'unreachable';
@@ -18,6 +25,8 @@ interface Pending {
   resolve: (res: InvokeResponse) => void;
   deadline: number;
   agentId: string;
+  /** Kept until answered: resent one by one if the agent turns out not to know InvokeBatchStream. */
+  request: Outgoing;
 }
 
 /** A response the gateway makes itself when the agent cannot answer. */
@@ -31,30 +40,45 @@ export function syntheticResponse(requestId: string, status: string, message: st
 
 class AgentConnection {
   readonly client: InvocationServiceClient;
-  private stream: InvokeStreamCall | undefined;
+  private stream: SingleCall | BatchCall | undefined;
+  /** InvokeBatchStream until the agent answers UNIMPLEMENTED. */
+  private batched = true;
   readonly pending = new Map<string, Pending>();
+  private readonly outgoing = createTurnBatcher<Outgoing>((requests) => this.write(requests));
 
   constructor(readonly id: string, readonly address: string, private readonly logger: Logger) {
     this.client = createClient(proto.InvocationService, address);
   }
 
   send(fn: string, version: number, payload: Buffer, requestId: string, deadline: number): Promise<InvokeResponse> {
-    const stream = this.stream ?? this.open();
     return new Promise<InvokeResponse>((resolve) => {
-      this.pending.set(requestId, { resolve, deadline, agentId: this.id });
-      stream.write({ function: fn, version, payload, requestId });
+      const request = { function: fn, version, payload, requestId };
+      this.pending.set(requestId, { resolve, deadline, agentId: this.id, request });
+      this.outgoing.push(request);
     });
   }
 
-  private open(): InvokeStreamCall {
-    const stream = this.client.InvokeStream() as unknown as InvokeStreamCall;
+  /** Writes the requests still waiting (a broken stream may have answered some meanwhile). */
+  private write(requests: Outgoing[]): void {
+    const live = requests.filter((r) => this.pending.has(r.requestId));
+    if (live.length === 0) return;
+    const stream = this.stream ?? this.open();
+    if (this.batched) (stream as BatchCall).write({ requests: live });
+    else for (const r of live) (stream as SingleCall).write(r);
+  }
+
+  private open(): SingleCall | BatchCall {
+    const batched = this.batched;
+    const stream = batched ? (this.client.InvokeBatchStream() as unknown as BatchCall) : (this.client.InvokeStream() as unknown as SingleCall);
     this.stream = stream;
-    stream.on('data', (res: InvokeResponse) => {
+    const answered = (res: InvokeResponse) => {
       const p = this.pending.get(res.requestId);
       if (!p) return;
       this.pending.delete(res.requestId);
       p.resolve(res);
-    });
+    };
+    if (batched) stream.on('data', (batch: { responses: InvokeResponse[] }) => batch.responses.forEach(answered));
+    else stream.on('data', answered);
     // 'error' comes without 'close' when the stream never connected; 'end' when the agent ends it.
     // Either way the stream is done: pending invocations on it fail and the next one opens a new stream.
     let done = false;
@@ -68,6 +92,15 @@ class AgentConnection {
       }
     };
     stream.on('error', (err: grpc.ServiceError) => {
+      if (batched && err.code === grpc.status.UNIMPLEMENTED) {
+        // An agent without InvokeBatchStream ran none of them: the same requests go one by one.
+        done = true;
+        if (this.stream === stream) this.stream = undefined;
+        this.batched = false;
+        this.logger.info({ agent: this.id, address: this.address }, 'agent has no InvokeBatchStream; using InvokeStream');
+        this.write([...this.pending.values()].map((p) => p.request));
+        return;
+      }
       const reason = err.details || err.message;
       // No connection at all: nothing reached the agent, so the caller may safely try another one.
       const neverConnected = err.code === grpc.status.UNAVAILABLE && /No connection established|ECONNREFUSED|EHOSTUNREACH|ENOTFOUND/.test(reason);

@@ -1,8 +1,9 @@
-// The agent's gRPC services: the data plane (InvocationService.Invoke / InvokeStream) and its status
-// (AgentService.GetStatus). Stored invocation records live on the control plane.
+// The agent's gRPC services: the data plane (InvocationService.Invoke, InvokeStream and
+// InvokeBatchStream) and its status (AgentService.GetStatus). Stored invocation records live on
+// the control plane.
 import * as grpc from '@grpc/grpc-js';
-import { unary, type Logger } from '@stratus/common';
-import type { AgentServiceHandlers, InvocationServiceHandlers, InvokeRequest, InvokeResponseInput, NodeStatusInput } from '@stratus/proto';
+import { createTurnBatcher, unary, type Logger } from '@stratus/common';
+import type { AgentServiceHandlers, InvocationServiceHandlers, InvokeBatch, InvokeRequest, InvokeResponseBatchInput, InvokeResponseInput, NodeStatusInput } from '@stratus/proto';
 import type { Invoker } from '../invoke/invoker';
 
 export function makeInvocationHandlers(invoker: Invoker, logger: Logger): InvocationServiceHandlers {
@@ -16,21 +17,19 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
 
     /** Many invocations on one stream, answered as they finish (matched by request_id), statuses in band. */
     InvokeStream: (call: grpc.ServerDuplexStream<InvokeRequest, InvokeResponseInput>) => {
-      let pending = 0;
-      let ended = false;
-      const maybeEnd = () => { if (ended && pending === 0) call.end(); };
-      call.on('data', (request: InvokeRequest) => {
-        pending++;
-        invoker.invoke(request).then(
-          ({ response }) => { if (!call.cancelled && call.writable) call.write(response); },
-          (err) => {
-            logger.error({ err }, 'invoke failed unexpectedly');
-            if (!call.cancelled && call.writable) call.write({ requestId: request.requestId, status: 'unavailable', errorType: 'INTERNAL', errorMessage: (err as Error).message });
-          },
-        ).finally(() => { pending--; maybeEnd(); });
+      const serve = serveOnStream(invoker, logger, call, (response) => call.write(response));
+      call.on('data', (request: InvokeRequest) => serve(request));
+    },
+
+    /** The same in batches: the answers finished in one turn of the event loop go out as one message. */
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      const answers = createTurnBatcher<InvokeResponseInput>((responses) => {
+        if (!call.cancelled && call.writable) call.write({ responses });
       });
-      call.on('end', () => { ended = true; maybeEnd(); });
-      call.on('error', () => undefined);
+      const serve = serveOnStream(invoker, logger, call, (response) => answers.push(response), () => answers.flush());
+      call.on('data', (batch: InvokeBatch) => {
+        for (const request of batch.requests) serve(request);
+      });
     },
 
     GetInvocation: (_call, callback) => callback(unimplemented('GetInvocation')),
@@ -40,6 +39,39 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
 
 export function makeAgentHandlers(status: () => Promise<NodeStatusInput>): AgentServiceHandlers {
   return { GetStatus: unary(async () => status()) };
+}
+
+/**
+ * Runs each request a stream brings and hands its answer to `answer`; ends the stream once the
+ * client has ended it and every invocation is answered (after `flush`, for batched answers).
+ */
+function serveOnStream(
+  invoker: Invoker,
+  logger: Logger,
+  call: grpc.ServerDuplexStream<unknown, unknown>,
+  answer: (response: InvokeResponseInput) => void,
+  flush: () => void = () => undefined,
+): (request: InvokeRequest) => void {
+  let pending = 0;
+  let ended = false;
+  const open = () => !call.cancelled && call.writable;
+  const maybeEnd = () => {
+    if (!ended || pending > 0) return;
+    flush();
+    call.end();
+  };
+  call.on('end', () => { ended = true; maybeEnd(); });
+  call.on('error', () => undefined);
+  return (request) => {
+    pending++;
+    invoker.invoke(request).then(
+      ({ response }) => { if (open()) answer(response); },
+      (err) => {
+        logger.error({ err }, 'invoke failed unexpectedly');
+        if (open()) answer({ requestId: request.requestId, status: 'unavailable', errorType: 'INTERNAL', errorMessage: (err as Error).message });
+      },
+    ).finally(() => { pending--; maybeEnd(); });
+  };
 }
 
 function unimplemented(method: string): Partial<grpc.ServiceError> {

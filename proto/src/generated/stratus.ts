@@ -26,8 +26,10 @@ import type { HeartbeatRequest as _stratus_v1_HeartbeatRequest, HeartbeatRequest
 import type { HeartbeatResponse as _stratus_v1_HeartbeatResponse, HeartbeatResponse__Output as _stratus_v1_HeartbeatResponse__Output } from './stratus/v1/HeartbeatResponse';
 import type { Invocation as _stratus_v1_Invocation, Invocation__Output as _stratus_v1_Invocation__Output } from './stratus/v1/Invocation';
 import type { InvocationServiceClient as _stratus_v1_InvocationServiceClient, InvocationServiceDefinition as _stratus_v1_InvocationServiceDefinition } from './stratus/v1/InvocationService';
+import type { InvokeBatch as _stratus_v1_InvokeBatch, InvokeBatch__Output as _stratus_v1_InvokeBatch__Output } from './stratus/v1/InvokeBatch';
 import type { InvokeRequest as _stratus_v1_InvokeRequest, InvokeRequest__Output as _stratus_v1_InvokeRequest__Output } from './stratus/v1/InvokeRequest';
 import type { InvokeResponse as _stratus_v1_InvokeResponse, InvokeResponse__Output as _stratus_v1_InvokeResponse__Output } from './stratus/v1/InvokeResponse';
+import type { InvokeResponseBatch as _stratus_v1_InvokeResponseBatch, InvokeResponseBatch__Output as _stratus_v1_InvokeResponseBatch__Output } from './stratus/v1/InvokeResponseBatch';
 import type { ListFunctionsRequest as _stratus_v1_ListFunctionsRequest, ListFunctionsRequest__Output as _stratus_v1_ListFunctionsRequest__Output } from './stratus/v1/ListFunctionsRequest';
 import type { ListFunctionsResponse as _stratus_v1_ListFunctionsResponse, ListFunctionsResponse__Output as _stratus_v1_ListFunctionsResponse__Output } from './stratus/v1/ListFunctionsResponse';
 import type { ListInvocationsRequest as _stratus_v1_ListInvocationsRequest, ListInvocationsRequest__Output as _stratus_v1_ListInvocationsRequest__Output } from './stratus/v1/ListInvocationsRequest';
@@ -86,8 +88,10 @@ export interface ProtoGrpcType {
       HeartbeatResponse: MessageTypeDefinition<_stratus_v1_HeartbeatResponse, _stratus_v1_HeartbeatResponse__Output>
       Invocation: MessageTypeDefinition<_stratus_v1_Invocation, _stratus_v1_Invocation__Output>
       InvocationService: SubtypeConstructor<typeof grpc.Client, _stratus_v1_InvocationServiceClient> & { service: _stratus_v1_InvocationServiceDefinition }
+      InvokeBatch: MessageTypeDefinition<_stratus_v1_InvokeBatch, _stratus_v1_InvokeBatch__Output>
       InvokeRequest: MessageTypeDefinition<_stratus_v1_InvokeRequest, _stratus_v1_InvokeRequest__Output>
       InvokeResponse: MessageTypeDefinition<_stratus_v1_InvokeResponse, _stratus_v1_InvokeResponse__Output>
+      InvokeResponseBatch: MessageTypeDefinition<_stratus_v1_InvokeResponseBatch, _stratus_v1_InvokeResponseBatch__Output>
       ListFunctionsRequest: MessageTypeDefinition<_stratus_v1_ListFunctionsRequest, _stratus_v1_ListFunctionsRequest__Output>
       ListFunctionsResponse: MessageTypeDefinition<_stratus_v1_ListFunctionsResponse, _stratus_v1_ListFunctionsResponse__Output>
       ListInvocationsRequest: MessageTypeDefinition<_stratus_v1_ListInvocationsRequest, _stratus_v1_ListInvocationsRequest__Output>

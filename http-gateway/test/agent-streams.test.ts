@@ -1,0 +1,95 @@
+// The gateway's streams to agents (real gRPC on loopback, fake agents): the invocations of one turn
+// of the event loop travel as one InvokeBatchStream message and the answers come back matched by
+// request id; an agent without InvokeBatchStream (an older release) gets the same requests one by
+// one on InvokeStream; a stream that breaks answers "unavailable".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type * as grpc from '@grpc/grpc-js';
+import { proto, type InvokeBatch, type InvokeRequest, type InvokeResponseBatchInput, type InvokeResponseInput } from '@stratus/proto';
+import { bindServer, createLogger, createServer, shutdownServer } from '@stratus/common';
+import { AgentStreams } from '../src/invoke/agent-streams';
+
+const logger = createLogger('agent-streams-test');
+logger.level = 'silent';
+
+const answer = (req: InvokeRequest): InvokeResponseInput => ({ requestId: req.requestId, status: 'ok', function: req.function, payload: Buffer.from(`{"n":${req.payload.toString()}}`) });
+
+async function fakeAgent(handlers: Record<string, unknown>): Promise<{ server: grpc.Server; address: string }> {
+  const server = createServer();
+  server.addService(proto.InvocationService.service, handlers as never);
+  const port = await bindServer(server, '127.0.0.1:0');
+  return { server, address: `127.0.0.1:${port}` };
+}
+
+function invokeMany(streams: AgentStreams, address: string, n: number) {
+  return Promise.all(Array.from({ length: n }, (_, i) => streams.invoke('agent-1', address, 'echo', 0, Buffer.from(String(i)), `req-${i}`, 5_000)));
+}
+
+test('sends the invocations of one turn as one batch and matches the batched answers', async () => {
+  const batches: number[] = [];
+  const { server, address } = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', (batch: InvokeBatch) => {
+        batches.push(batch.requests.length);
+        // Answered in reverse and split in two messages: matching is by request id, not order.
+        const responses = batch.requests.map(answer).reverse();
+        call.write({ responses: responses.slice(0, 3) });
+        call.write({ responses: responses.slice(3) });
+      });
+      call.on('end', () => call.end());
+    },
+  });
+  const streams = new AgentStreams(logger);
+  try {
+    const results = await invokeMany(streams, address, 20);
+    assert.deepEqual(results.map((r) => [r.requestId, r.status, r.payload.toString()]), Array.from({ length: 20 }, (_, i) => [`req-${i}`, 'ok', `{"n":${i}}`]));
+    assert.deepEqual(batches, [20], 'twenty invocations made in one turn: one message');
+    const later = await invokeMany(streams, address, 1);
+    assert.equal(later[0]!.status, 'ok');
+    assert.deepEqual(batches, [20, 1], 'a lone invocation is not held back');
+  } finally {
+    streams.close();
+    await shutdownServer(server);
+  }
+});
+
+test('falls back to InvokeStream, one message each, when the agent has no InvokeBatchStream', async () => {
+  let singles = 0;
+  const { server, address } = await fakeAgent({
+    InvokeStream: (call: grpc.ServerDuplexStream<InvokeRequest, InvokeResponseInput>) => {
+      call.on('data', (req: InvokeRequest) => { singles++; call.write(answer(req)); });
+      call.on('end', () => call.end());
+    },
+  });
+  const streams = new AgentStreams(logger);
+  try {
+    const results = await invokeMany(streams, address, 5);
+    assert.deepEqual(results.map((r) => r.status), Array(5).fill('ok'));
+    assert.equal(singles, 5, 'each request reached the agent once');
+    assert.equal((await invokeMany(streams, address, 3)).filter((r) => r.status === 'ok').length, 3);
+    assert.equal(singles, 8);
+  } finally {
+    streams.close();
+    await shutdownServer(server);
+  }
+});
+
+test('an agent that dies mid-stream answers its pending invocations "unavailable"', async () => {
+  let server: grpc.Server | undefined;
+  const agent = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', () => server!.forceShutdown());
+    },
+  });
+  server = agent.server;
+  const address = agent.address;
+  const streams = new AgentStreams(logger);
+  try {
+    const results = await invokeMany(streams, address, 4);
+    assert.deepEqual(results.map((r) => r.status), Array(4).fill('unavailable'));
+    assert.match(results[0]!.errorMessage, /agent-1 at 127\.0\.0\.1:\d+ is unreachable/);
+  } finally {
+    streams.close();
+    await shutdownServer(server);
+  }
+});
