@@ -346,6 +346,7 @@ for (const store of stores) {
           return { requestId: req.requestId, status: 'ok', payload: req.payload, function: req.function, version: 4, agentId: 'fake-agent', backend: 'gvisor' };
         }),
         InvokeStream: () => undefined,
+        InvokeBatchStream: () => undefined,
         GetInvocation: unary(async () => ({})),
         ListInvocations: unary(async () => ({})),
       });
@@ -374,6 +375,25 @@ for (const store of stores) {
         assert.equal(byId['req-s1'].status, 'ok');
         assert.equal(byId['req-s1'].agentId, 'fake-agent');
         assert.equal(byId['req-s2'].status, 'not_found');
+        // The batched stream: one message of three requests, answers matched by request id.
+        const batched = await new Promise<{ requestId: string; status: string; agentId: string }[]>((resolve, reject) => {
+          const got: { requestId: string; status: string; agentId: string }[] = [];
+          const stream = invocations.InvokeBatchStream();
+          stream.on('data', (b: { responses: { requestId: string; status: string; agentId: string }[] }) => {
+            got.push(...b.responses);
+            if (got.length === 3) stream.end();
+          });
+          stream.on('end', () => resolve(got));
+          stream.on('error', reject);
+          stream.write({ requests: [
+            { function: 'hello', payload: Buffer.from('1'), requestId: 'req-b1' },
+            { function: 'missing', payload: Buffer.from('1'), requestId: 'req-b2' },
+            { function: 'hello', payload: Buffer.from('2'), requestId: 'req-b3' },
+          ] });
+        });
+        const batchById = Object.fromEntries(batched.map((r) => [r.requestId, r]));
+        assert.deepEqual([batchById['req-b1']?.status, batchById['req-b2']?.status, batchById['req-b3']?.status], ['ok', 'not_found', 'ok']);
+        assert.equal(batchById['req-b3'].agentId, 'fake-agent');
         await expectError(invCall('Invoke', { function: 'missing' }), grpc.status.NOT_FOUND);
       } finally {
         agentServer.forceShutdown();
