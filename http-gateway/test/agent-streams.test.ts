@@ -1,7 +1,8 @@
 // The gateway's streams to agents (real gRPC on loopback, fake agents): the invocations of one turn
 // of the event loop travel as one InvokeBatchStream message and the answers come back matched by
 // request id; an agent without InvokeBatchStream (an older release) gets the same requests one by
-// one on InvokeStream; a stream that breaks answers "unavailable".
+// one on InvokeStream; a stream that breaks answers "unavailable"; what was answered before its
+// turn ended is not sent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type * as grpc from '@grpc/grpc-js';
@@ -90,6 +91,27 @@ test('an agent that dies mid-stream answers its pending invocations "unavailable
     assert.match(results[0]!.errorMessage, /agent-1 at 127\.0\.0\.1:\d+ is unreachable/);
   } finally {
     streams.close();
+    await shutdownServer(server);
+  }
+});
+
+test('an invocation answered before its turn ended (the gateway closing) is never sent', async () => {
+  const batches: number[] = [];
+  const { server, address } = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', (batch: InvokeBatch) => batches.push(batch.requests.length));
+    },
+  });
+  const streams = new AgentStreams(logger);
+  try {
+    const pending = invokeMany(streams, address, 3);
+    streams.close(); // same turn: the three are answered, still waiting in the turn's batch
+    const results = await pending;
+    assert.deepEqual(results.map((r) => r.status), Array(3).fill('unavailable'));
+    assert.match(results[0]!.errorMessage, /shutting down/);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(batches, [], 'nothing reached the agent');
+  } finally {
     await shutdownServer(server);
   }
 });
