@@ -16,8 +16,23 @@ export async function removeContainers(ids: string[]): Promise<void> {
   await run('docker', ['rm', '-f', ...ids]).catch(() => undefined);
 }
 
+/**
+ * Removes a network. A container removed a moment before can still hold an endpoint on it ("has
+ * active endpoints"): a CI run left one network behind when this tried once. So it retries for up
+ * to 10 s, then throws (the harness logs it as a failed cleanup step).
+ */
 export async function removeNetwork(name: string): Promise<void> {
-  await run('docker', ['network', 'rm', name]).catch(() => undefined);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await run('docker', ['network', 'rm', name]);
+      return;
+    } catch (err) {
+      const message = String((err as { stderr?: string }).stderr || (err as Error).message);
+      if (/no such network|not found/i.test(message)) return;
+      if (attempt >= 40) throw new Error(`docker network rm ${name} still fails after 10 s: ${message.trim()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 export async function dockerAvailable(): Promise<boolean> {
