@@ -7,7 +7,6 @@ export interface TurnBatcher<T> {
   push(item: T): void;
   /** Hands over what is gathered now (closing, or a caller that must not wait for the turn's end). */
   flush(): void;
-  readonly size: number;
 }
 
 export function createTurnBatcher<T>(deliver: (items: T[]) => void): TurnBatcher<T> {
@@ -27,8 +26,5 @@ export function createTurnBatcher<T>(deliver: (items: T[]) => void): TurnBatcher
       scheduled ??= setImmediate(flush);
     },
     flush,
-    get size() {
-      return items.length;
-    },
   };
 }
