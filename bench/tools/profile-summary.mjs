@@ -5,7 +5,9 @@
 // V8 samples wall-clock time: a sample taken while the process was descheduled is charged to the
 // frame it stopped in. A socket write that wakes its peer (a container, the agent) on a 2-core host
 // is often where the writer is preempted, so `writev` collects the peer's run time, not the
-// writer's CPU: it is shown apart and left out of the busy time.
+// writer's CPU: it is shown apart and left out of the busy time. The next system call after it
+// can collect some too (the agent's 0.5 µs cgroup reads showed 10% of its busy time): compare with
+// the per-process CPU of cpu-split.sh before trusting a native frame's share.
 import fs from 'node:fs';
 
 const [file, rowsArg] = process.argv.slice(2);
