@@ -68,8 +68,9 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
     const kind = off.scenario === 'metrics-sustained' ? `sustained throughput (rounds of ${(off.durationSec ?? 0) / 2} s)` : 'throughput';
-    if (off.scenario === 'metrics-warm') out.push({ name: `metrics cost, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
-    else out.push({ name: `metrics cost, ${kind} ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s with metrics`, value: r2((100 * (off.rps - on.rps)) / off.rps), detail: `on ${on.rps}, off ${off.rps} req/s` });
+    const at = off.memoryMb ? ` at ${off.memoryMb} MB` : '';
+    if (off.scenario === 'metrics-warm') out.push({ name: `metrics cost${at}, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
+    else out.push({ name: `metrics cost${at}, ${kind} ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s with metrics`, value: r2((100 * (off.rps - on.rps)) / off.rps), detail: `on ${on.rps}, off ${off.rps} req/s` });
   }
   return out;
 }
@@ -98,13 +99,14 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
   for (const off of rows.filter((r) => r.metrics === 'off' && r.scenario.startsWith('metrics-'))) {
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
+    const at = off.memoryMb ? ` at ${off.memoryMb} MB` : '';
     if (off.scenario === 'metrics-warm') {
       const pct = (100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50;
-      out.push({ issue: 5, name: `metrics cost, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)`, pass: pct <= 5 });
+      out.push({ issue: 5, name: `metrics cost${at}, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)`, pass: pct <= 5 });
     } else {
       const pct = (100 * (off.rps - on.rps)) / off.rps;
       const kind = off.scenario === 'metrics-sustained' ? `sustained throughput (rounds of ${(off.durationSec ?? 0) / 2} s)` : 'throughput';
-      out.push({ issue: 5, name: `metrics cost, ${kind} c=${off.concurrency} ${off.fn} ${off.backend}`, goal: '<= 5% fewer req/s', measured: `on ${on.rps}, off ${off.rps} req/s (${pct.toFixed(1)}%)`, pass: pct <= 5 });
+      out.push({ issue: 5, name: `metrics cost${at}, ${kind} c=${off.concurrency} ${off.fn} ${off.backend}`, goal: '<= 5% fewer req/s', measured: `on ${on.rps}, off ${off.rps} req/s (${pct.toFixed(1)}%)`, pass: pct <= 5 });
     }
   }
   return out;

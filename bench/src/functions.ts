@@ -13,9 +13,9 @@ export function setFunctionMemoryMb(mb: number): void {
 /** The platform's default max_concurrency: a function scales out to at most this many containers. */
 export const FUNCTION_MAX_CONCURRENCY = 10;
 
-export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = FUNCTION_MAX_CONCURRENCY): Promise<void> {
+export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = FUNCTION_MAX_CONCURRENCY, memoryMb = FUNCTION_MEMORY_MB): Promise<void> {
   const body = {
-    name, runtime: fixture.runtime, handler: fixture.handler, files: fixture.files, memoryMb: FUNCTION_MEMORY_MB,
+    name, runtime: fixture.runtime, handler: fixture.handler, files: fixture.files, memoryMb,
     timeoutSec: 30, backend, maxConcurrency, description: `stratus bench ${fixture.id}`,
   };
   const r = await sendJson('POST', `${p.gatewayUrl}/api/v1/functions`, body);

@@ -36,7 +36,7 @@ import { mixedLoad } from './scenarios/mixed.ts';
 import { throughput } from './scenarios/throughput.ts';
 import { warmLatency } from './scenarios/warm.ts';
 import { summarize } from './stats.ts';
-import type { BenchResult } from './types.ts';
+import type { BenchResult, ResultRow } from './types.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -253,23 +253,24 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
         const sides = started.map((platform) => ({
           ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-${platform.metrics ? 'pon' : 'poff'}-${fixture.id}-${backend}`, metrics: platform.metrics ? 'on' as const : 'off' as const,
         })) as [Side, Side];
-        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend);
+        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, undefined, opts.metricsMemoryMb);
+        const atMemory = (rows: ResultRow[] | undefined) => rows?.map((r) => ({ ...r, memoryMb: opts.metricsMemoryMb, note: `functions at ${opts.metricsMemoryMb} MB; ${r.note ?? ''}` }));
         if (has(opts, 'warm')) {
-          const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} ×${opts.warmCount} each, ${rounds} rounds`,
-            () => pairedWarm(sides, fixture, backend, opts.warmCount, rounds), (r) => r.map((x) => `${x.metrics} ${latencyText(x)}`).join(' | '));
+          const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB ×${opts.warmCount} each, ${rounds} rounds`,
+            async () => atMemory(await pairedWarm(sides, fixture, backend, opts.warmCount, rounds))!, (r) => r.map((x) => `${x.metrics} ${latencyText(x)}`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
         if (has(opts, 'throughput')) {
-          const rows = await step(`metrics on vs off: throughput ${fixture.id} ${backend} c=${c}, ${throughputRounds} rounds of ${roundSec} s each`,
-            () => pairedThroughput(sides, fixture, backend, c, roundSec, throughputRounds), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
+          const rows = await step(`metrics on vs off: throughput ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB c=${c}, ${throughputRounds} rounds of ${roundSec} s each`,
+            async () => atMemory(await pairedThroughput(sides, fixture, backend, c, roundSec, throughputRounds))!, (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
         // Once, for the first no-op function and backend: rounds three times longer than the control
         // plane may hold records back (STRATUS_INGEST_DEFER_MS, 10 s), so storing has to keep up.
         if (has(opts, 'throughput') && !opts.quick && fixture === ctx.fixtures.find((f) => f.noop) && backend === opts.backends[0]) {
           const sustainedSec = 30;
-          const rows = await step(`metrics on vs off: sustained throughput ${fixture.id} ${backend} c=${c}, 2 rounds of ${sustainedSec} s each`,
-            () => pairedThroughput(sides, fixture, backend, c, sustainedSec, 2, 'metrics-sustained'), (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
+          const rows = await step(`metrics on vs off: sustained throughput ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB c=${c}, 2 rounds of ${sustainedSec} s each`,
+            async () => atMemory(await pairedThroughput(sides, fixture, backend, c, sustainedSec, 2, 'metrics-sustained'))!, (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
         for (const s of sides) await deleteFunctions(s.ctx.platform, [s.fnName]);

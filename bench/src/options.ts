@@ -34,6 +34,7 @@ export interface BenchOptions {
   verbose: boolean;
   writeDocs: boolean;
   memoryMb: number;                  // memory_mb of the benchmark functions (and the docker run baseline)
+  metricsMemoryMb: number;           // memory_mb of the functions in the metrics on/off comparison
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -56,6 +57,9 @@ const HELP = `Usage: npm run bench -- [options]
   --no-metrics-compare    skip metrics on vs off (two more platforms side by side, alternating rounds)
   --memory MB             memory_mb of the benchmark functions (default 128; CPU is in proportion:
                           one CPU at 1769 MB, so 128 MB gets 7% of a CPU, as on Lambda)
+  --metrics-memory MB     memory_mb of the functions in the metrics on/off comparison (default 1769,
+                          one CPU: at 128 MB the CFS quota throttles both platforms' containers
+                          unevenly, and its noise was larger than the difference measured)
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})
   --out DIR               where results go (default bench/results)
   --write-docs            also update docs/benchmarks.md (generated part) and docs/benchmarks.svg
@@ -98,6 +102,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
       out: { type: 'string' },
       'write-docs': { type: 'boolean', default: false },
       memory: { type: 'string' },
+      'metrics-memory': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -144,6 +149,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     outDir: path.resolve(repoRoot, values.out ?? 'bench/results'),
     writeDocs: values['write-docs'] ?? false,
     memoryMb: Math.floor(positive('memory', values.memory, 128)),
+    metricsMemoryMb: Math.floor(positive('metrics-memory', values['metrics-memory'], 1769)),
     verbose: values.verbose ?? false,
   };
 }

@@ -20,6 +20,7 @@ export interface ResultRow {
   coldStarts?: number;       // responses that said X-Stratus-Cold-Start: true
   overheadP50?: number;      // end to end minus X-Stratus-Duration-Ms, p50
   breakdownP50?: Record<string, number>; // cold starts: p50 of the stored invocation records' timings (ms)
+  memoryMb?: number;         // the functions' memory_mb where it is not the run's (--metrics-memory)
   note?: string;
 }
 
