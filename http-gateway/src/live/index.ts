@@ -31,6 +31,7 @@ export function registerLiveRoutes(app: FastifyInstance, deps: LiveRoutesDeps): 
   const logger = (deps.logger ?? createLogger('gateway')).child({ component: 'live' });
   const hub = new LiveHub(deps.getNats ?? (() => deps.nats ?? undefined), logger);
   hubs.set(app, hub);
+  hub.start(); // the latest gauges are kept for clients that connect later
   const batchMs = deps.batchMs ?? LIVE_BATCH_MS;
   const maxPerBatch = deps.maxPerBatch ?? LIVE_MAX_PER_BATCH;
   const open = new Set<() => void>();
