@@ -39,6 +39,9 @@ describe('ingest gate: policy', () => {
     assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 10_000 }), false, 'never later than maxDeferMs');
     assert.equal(shouldDefer({ ...base, msSinceBusy: undefined, lagMs: 0 }), false, 'never busy (or no reading) never defers');
     assert.equal(shouldDefer({ ...base, maxDeferMs: 0, msSinceBusy: 0, lagMs: 0 }), false, '0 turns deferral off');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 65_535, smallBatchBytes: 65_536 }), false, 'a small batch never waits');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 65_536, smallBatchBytes: 65_536 }), true, 'from the size on, it does');
+    assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 10, smallBatchBytes: 0 }), true, '0: no batch is small');
   });
 
   it('computes busy percent between two readings', () => {
@@ -134,7 +137,9 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ingest-gate-'));
     opened = await openDatabase({ databaseUrl: undefined, dataDir: tmp });
     store = new InvocationStore(opened.db);
-    gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, quietMs: 100, readCpu: scriptedCpu(percent) });
+    // small batches pass at once: below 2 KiB here (one record is about 490 bytes), so the 10- and
+    // 30-record batches below are held and a lone record is not
+    gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, quietMs: 100, smallBatchBytes: 2_048, readCpu: scriptedCpu(percent) });
     records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, lingerMs: 20, gate });
     metrics = await startMetrics({ db: opened.db, nats: nc, config: loadConfig(), logger, flushIntervalMs: 100, gate });
   });
@@ -177,6 +182,16 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     percent.value = 10;
     await waitFor(async () => (await storedOf('held')) === 30, 3_000);
     await waitFor(async () => metrics.consumers[0].stats.processed === processedBefore + 30, 3_000);
+  });
+
+  it('stores a small batch at once on a busy host: a trickle of records is not what keeps it busy', async () => {
+    percent.value = 100;
+    await sleep(100);
+    const deferredBefore = gate.stats.deferred;
+    const [lone] = await publish(1, 'lone');
+    await waitFor(async () => (await storedOf('lone')) === 1, 2_000);
+    assert.equal((await store.get(lone.id)).id, lone.id);
+    assert.equal(gate.stats.deferred, deferredBefore, 'the small batch did not wait');
   });
 
   it('stores regardless once a batch is maxDeferMs old, so a saturated host sees records at most that late', async () => {

@@ -5,7 +5,11 @@
 // `maxDeferMs` after the oldest waiting message was published: JetStream holds the backlog
 // (durably) meanwhile, and the consumers stop pulling more.
 // Past that age they store regardless, so a sustained saturation sees records at most that late,
-// never lost and never unbounded. The live stream and Prometheus counters do not go through here.
+// never lost and never unbounded. A small batch (under `smallBatchBytes`, 64 KiB: about a hundred
+// records, a few ms of CPU to store) never waits: it comes from a trickle of invocations, so what
+// keeps the host busy is something else (stem cells booting after `npm start`, another program), and
+// holding it back would only make the record late. The live stream and Prometheus counters do not
+// go through here.
 import { cpuBusyPercent, hostCpuTimes, type CpuTimes } from '@stratus/common';
 
 /**
@@ -16,10 +20,14 @@ import { cpuBusyPercent, hostCpuTimes, type CpuTimes } from '@stratus/common';
  * such reading let the consumers store: at one reading in seven (measured at c=32) they stored
  * nearly all the time.
  */
-export function shouldDefer(p: { msSinceBusy: number | undefined; quietMs: number; lagMs: number; maxDeferMs: number }): boolean {
+export function shouldDefer(p: { msSinceBusy: number | undefined; quietMs: number; lagMs: number; maxDeferMs: number; bytes?: number; smallBatchBytes?: number }): boolean {
   if (p.maxDeferMs <= 0 || p.msSinceBusy === undefined) return false;
+  if (p.bytes !== undefined && p.bytes < (p.smallBatchBytes ?? 0)) return false;
   return p.msSinceBusy < p.quietMs && p.lagMs < p.maxDeferMs;
 }
+
+/** Default of IngestGateOptions.smallBatchBytes. */
+export const SMALL_BATCH_BYTES = 64 * 1024;
 
 export interface IngestGateOptions {
   /** Longest a message waits for a quieter host after it was published (0: never wait). */
@@ -28,6 +36,8 @@ export interface IngestGateOptions {
   busyPercent: number;
   /** How long the host must stay under busyPercent before storing resumes (default 1000 ms). */
   quietMs?: number;
+  /** A batch smaller than this (bytes of its messages) is admitted at once (default 64 KiB; 0: none). */
+  smallBatchBytes?: number;
   /** How often the CPU is read while a consumer runs (default 100 ms; a read costs about 55 µs). */
   sampleMs?: number;
   /** For tests: the CPU reading (default: the host's, from @stratus/common). */
@@ -51,11 +61,13 @@ export class IngestGate {
   private closed = false;
   private readonly sampleMs: number;
   private readonly quietMs: number;
+  private readonly smallBatchBytes: number;
   private readonly readCpu: () => CpuTimes | undefined;
 
   constructor(private readonly opts: IngestGateOptions) {
     this.sampleMs = opts.sampleMs ?? 100;
     this.quietMs = opts.quietMs ?? 1_000;
+    this.smallBatchBytes = opts.smallBatchBytes ?? SMALL_BATCH_BYTES;
     this.readCpu = opts.readCpu ?? hostCpuTimes;
     if (opts.maxDeferMs > 0) {
       this.last = this.readCpu();
@@ -73,15 +85,16 @@ export class IngestGate {
 
   /**
    * Resolves when a batch whose oldest message was published at oldestPublishedMs may be stored:
-   * at once on a quiet host, otherwise when the host has been quiet for quietMs or the batch is
+   * at once on a quiet host or when the batch's messages hold fewer than smallBatchBytes (bytes:
+   * undefined counts as large), otherwise when the host has been quiet for quietMs or the batch is
    * maxDeferMs old.
    */
-  async admit(oldestPublishedMs: number): Promise<void> {
+  async admit(oldestPublishedMs: number, bytes?: number): Promise<void> {
     const started = Date.now();
     let waited = false;
     while (
       !this.closed &&
-      shouldDefer({ msSinceBusy: this.lastBusyAt === undefined ? undefined : Date.now() - this.lastBusyAt, quietMs: this.quietMs, lagMs: Date.now() - oldestPublishedMs, maxDeferMs: this.opts.maxDeferMs })
+      shouldDefer({ msSinceBusy: this.lastBusyAt === undefined ? undefined : Date.now() - this.lastBusyAt, quietMs: this.quietMs, lagMs: Date.now() - oldestPublishedMs, maxDeferMs: this.opts.maxDeferMs, bytes, smallBatchBytes: this.smallBatchBytes })
     ) {
       waited = true;
       await new Promise((r) => setTimeout(r, this.sampleMs));

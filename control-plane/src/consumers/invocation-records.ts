@@ -202,7 +202,7 @@ function batchLoop(
     queued++;
     flushing = flushing
       .then(async () => {
-        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]));
+        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]), batch.reduce((n, m) => n + m.data.length, 0));
         await store(batch);
       })
       .catch((err) => o.logger.error({ err }, `storing ${o.name} failed`))

@@ -109,7 +109,9 @@ export class RollupConsumer {
           for await (const m of batch) fetched.push(m);
           const got = fetched.length;
           // folding costs CPU too: wait for a quieter host first (no further fetch meanwhile)
-          if (got > 0 && this.opts.gate && !this.closed) await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]));
+          if (got > 0 && this.opts.gate && !this.closed) {
+            await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
+          }
           for (const m of fetched) {
             toAck.push(m);
             if (working.has(m.seq)) {
