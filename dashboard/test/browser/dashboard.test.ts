@@ -32,6 +32,12 @@ let browser: Browser | undefined;
 let page: Page;
 const fnName = `e2e-py-${Date.now().toString(36)}`;
 const metrics: Record<string, unknown> = {};
+/** The dashboard server's and the browser's recent output, for the message of a failed wait. */
+const recent = { server: '', browser: [] as string[] };
+const remember = (line: string) => {
+  recent.browser.push(line);
+  if (recent.browser.length > 30) recent.browser.shift();
+};
 
 async function startDashboardProcess(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [path.join(DASHBOARD_DIR, 'scripts/serve.mjs')], {
@@ -52,6 +58,9 @@ async function startDashboardProcess(env: Record<string, string>): Promise<{ chi
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
+    const keep = (d: Buffer) => { recent.server = (recent.server + d.toString()).slice(-8_000); };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`dashboard exited (${code}):\n${out}`));
@@ -62,6 +71,21 @@ async function startDashboardProcess(env: Record<string, string>): Promise<{ chi
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Waits for `text` on the page. If it does not come, the failure says what the page showed instead,
+ * what the browser logged (errors, failed requests) and what the dashboard server printed, and a
+ * screenshot goes to test-artifacts/screenshots/FAILED-<name>.png.
+ */
+async function expectText(text: string, name: string): Promise<void> {
+  try {
+    await page.getByText(text).waitFor();
+  } catch (err) {
+    await shot(`FAILED-${name}`).catch(() => undefined);
+    const shown = ((await page.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 1_500);
+    throw new Error(`${(err as Error).message}\npage ${page.url()} shows: ${shown}\nbrowser: ${recent.browser.join(' | ') || '(nothing)'}\ndashboard server: ${recent.server.slice(-3_000) || '(nothing)'}`);
+  }
 }
 
 /** Replaces a CodeMirror editor's whole text by typing (as a user would). */
@@ -100,6 +124,10 @@ before(
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') remember(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => remember(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => remember(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('response', (r) => { if (r.status() >= 400) remember(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`); });
   },
   { timeout: 900_000 },
 );
@@ -166,7 +194,7 @@ test('the first load of the overview is measured on a cold cache, and the bundle
 
 test('with no functions the functions page says so and offers to deploy one', { skip }, async () => {
   await page.goto(baseUrl + '/functions');
-  await page.getByText('No functions yet: deploy one').waitFor();
+  await expectText('No functions yet: deploy one', 'functions-empty');
   await shot('functions-empty');
 });
 
