@@ -196,13 +196,14 @@ function batchLoop(
     if (timer) clearTimeout(timer);
     timer = undefined;
     const batch = buffer;
+    const batchBytes = bufferBytes;
     buffer = [];
     bufferBytes = 0;
     if (batch.length === 0) return flushing;
     queued++;
     flushing = flushing
       .then(async () => {
-        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]), batch.reduce((n, m) => n + m.data.length, 0));
+        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]), batchBytes);
         await store(batch);
       })
       .catch((err) => o.logger.error({ err }, `storing ${o.name} failed`))

@@ -3,25 +3,23 @@
 // call (cgroup cpuacct), the page faults and user/system time of the container's main process, and
 // the throttled CFS periods. A Node container's first thousands of calls cost several times its
 // steady state (V8 compiling the bootstrap and Node's stream code as they get hot; docs/benchmarks.md).
-//   npx tsx node-agent/src/tools/warm-curve.ts [docker|gvisor] [blocks=10] [memory,...=128] [runtime,...=nodejs20.x,python3.11]
+//   npx tsx node-agent/src/tools/warm-curve.ts [docker|gvisor] [blocks=10] [memory,...=128] [fixture,...=noop-node,noop-py]
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { call, createLogger } from '@stratus/common';
 import { startLocalPlatform } from './local-platform';
 import { cpuStat } from '../../../bench/src/memory.ts';
+import { FIXTURES, selectFixtures } from '../../../bench/src/fixtures.ts';
+import { summarize } from '../../../bench/src/stats.ts';
 
 const backend = process.argv[2] ?? 'docker';
 const blocks = Number(process.argv[3] ?? 10);
 const memories = (process.argv[4] ?? '128').split(',').map(Number);
-const runtimes = (process.argv[5] ?? 'nodejs20.x,python3.11').split(',');
+// the benchmark's no-op functions (bench/src/fixtures.ts)
+const fixtures = selectFixtures(FIXTURES.map((f) => f.runtime), (process.argv[5] ?? 'noop-node,noop-py').split(','));
 const BLOCK = 500;
 const logger = createLogger('warm-curve');
 logger.level = 'warn';
-const q = (a: number[], p: number) => { const s = [...a].sort((x, y) => x - y); return s[Math.min(s.length - 1, Math.floor(s.length * p))]; };
-const CODE: Record<string, { handler: string; files: Record<string, string> }> = {
-  'python3.11': { handler: 'app.handler', files: { 'app.py': 'def handler(event, context):\n    return {"ok": True}\n' } },
-  'nodejs20.x': { handler: 'index.handler', files: { 'index.js': 'exports.handler = async () => ({ ok: true });\n' } },
-};
 /** Minor page faults and user/system ticks of a process (all its threads), from /proc. */
 const procStat = (pid: number) => {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -32,10 +30,9 @@ const tickMs = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().tri
 const { agent, functions, invoke, close } = await startLocalPlatform('warm-curve', [backend], logger, 1);
 try {
   for (const memoryMb of memories) {
-    for (const runtime of runtimes) {
-      if (!CODE[runtime]) throw new Error(`runtime ${runtime}: one of ${Object.keys(CODE).join(', ')}`);
-      const name = `curve-${runtime.replace('.', '')}-${memoryMb}`;
-      await call(functions, functions.CreateFunction, { name, runtime, handler: CODE[runtime].handler, files: CODE[runtime].files, backend, memoryMb });
+    for (const { id, runtime, handler, files } of fixtures) {
+      const name = `curve-${id}-${memoryMb}`;
+      await call(functions, functions.CreateFunction, { name, runtime, handler, files, backend, memoryMb });
       await new Promise((r) => setTimeout(r, 300));
       await invoke(name); // the cold start
       const c = agent.pool.list().find((p) => p.fn?.name === name);
@@ -51,10 +48,11 @@ try {
           lat.push(performance.now() - t);
         }
         const [s1, t1, p1] = [await c.backend.stats(c.id), cpuStat(cgroup), procStat(pid)];
+        const stats = summarize(lat);
         const cpuUs = ((s1?.cpuNs ?? 0) - (s0?.cpuNs ?? 0)) / 1e3 / BLOCK;
         console.log(`${backend} ${runtime} ${memoryMb} MB calls ${b * BLOCK + 1}-${(b + 1) * BLOCK}: container CPU ${cpuUs.toFixed(0)} µs/call `
           + `(main process: user ${((p1.user - p0.user) * tickMs).toFixed(0)} ms, system ${((p1.system - p0.system) * tickMs).toFixed(0)} ms, ${p1.faults - p0.faults} page faults) `
-          + `| p50 ${q(lat, 0.5).toFixed(2)} p99 ${q(lat, 0.99).toFixed(2)} ms | throttled ${t1.nr_throttled - t0.nr_throttled}/${t1.nr_periods - t0.nr_periods} periods`);
+          + `| p50 ${stats.p50.toFixed(2)} p99 ${stats.p99.toFixed(2)} ms | throttled ${t1.nr_throttled - t0.nr_throttled}/${t1.nr_periods - t0.nr_periods} periods`);
       }
     }
   }
