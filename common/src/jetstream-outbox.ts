@@ -85,6 +85,20 @@ export class Outbox {
   /** Failed items go back to the front, in their original order, ahead of newer ones. */
   putBack(items: OutboxItem[]): void {
     this.settle(items);
+    this.putFirst(items);
+  }
+
+  /**
+   * One taken item is replaced by others (the same records in smaller messages, or fewer: those
+   * missing are counted as dropped), at the front.
+   */
+  replace(taken: OutboxItem, by: OutboxItem[]): void {
+    this.settle([taken]);
+    this.dropped += Math.max(0, recordsOf(taken) - by.reduce((n, item) => n + recordsOf(item), 0));
+    this.putFirst(by);
+  }
+
+  private putFirst(items: OutboxItem[]): void {
     if (items.length === 0) return;
     const rest = this.items.slice(this.head);
     this.items = [...items, ...rest];

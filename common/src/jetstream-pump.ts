@@ -2,9 +2,14 @@
 // for its PubAck. An item leaves the outbox only when the stream acknowledged it; anything that
 // failed (NATS down, timeout, no stream) goes back to the front and is retried with backoff. The
 // Nats-Msg-Id of each item makes a resend of something that did arrive a no-op (duplicate window).
-import { headers, type JetStreamClient, type NatsConnection } from 'nats';
+import { headers, type JetStreamClient, type NatsConnection, type PubAck } from 'nats';
 import type { Logger } from 'pino';
+import { randomUUID } from 'node:crypto';
 import type { Outbox, OutboxItem } from './jetstream-outbox';
+
+/** NATS's default max_payload, for when the server's is not known yet. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+const HEADER_ROOM = 1024;
 
 export interface PumpStats {
   published: number;
@@ -31,6 +36,13 @@ export class JetStreamPump {
       ackTimeoutMs?: number;
       /** Called when a publish failed as if the stream were missing ("no responders"): recreate it. */
       onNoStream?: () => Promise<void>;
+      /**
+       * An item whose encoded payload is larger than NATS takes in one message (the server's
+       * max_payload, 1 MB by default): what to send instead (its records in smaller messages, or cut),
+       * or nothing to drop it. Without it such an item is dropped. Either way it is logged: retrying
+       * it would fail forever and slow down everything behind it.
+       */
+      oversize?: (item: OutboxItem, bytes: number, maxBytes: number) => OutboxItem[];
     },
   ) {}
 
@@ -99,23 +111,41 @@ export class JetStreamPump {
     const js = this.js!;
     const batch = this.outbox.take(this.opts.batchSize ?? 512);
     const timeout = this.opts.ackTimeoutMs ?? 5_000;
-    const results = await Promise.allSettled(
-      batch.map((item) => {
-        const h = headers();
-        h.set('Stratus-Schema', '1');
-        return js.publish(item.subject, this.encoder.encode(JSON.stringify(item.payload)), { msgID: item.msgId, timeout, headers: h });
-      }),
-    );
+    // room for the headers (Nats-Msg-Id, Stratus-Schema), which count towards max_payload
+    const maxBytes = (this.nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - HEADER_ROOM;
+    const oversized: { item: OutboxItem; bytes: number }[] = [];
+    const sent: OutboxItem[] = [];
+    const publishes: Promise<PubAck>[] = [];
+    for (const item of batch) {
+      const data = this.encoder.encode(JSON.stringify(item.payload));
+      if (data.length > maxBytes) {
+        oversized.push({ item, bytes: data.length });
+        continue;
+      }
+      const h = headers();
+      h.set('Stratus-Schema', '1');
+      sent.push(item);
+      publishes.push(js.publish(item.subject, data, { msgID: item.msgId, timeout, headers: h }));
+    }
+    for (const { item, bytes } of oversized) {
+      const by = this.opts.oversize?.(item, bytes, maxBytes) ?? [];
+      this.opts.logger[by.length ? 'warn' : 'error'](
+        { subject: item.subject, msgId: item.msgId, bytes, maxBytes, records: item.records ?? 1, replacedBy: by.length },
+        by.length ? 'telemetry message too large for NATS: sending it in smaller pieces' : 'telemetry message too large for NATS: dropped',
+      );
+      this.outbox.replace(item, by);
+    }
+    const results = await Promise.allSettled(publishes);
     const acked: OutboxItem[] = [];
     const failed: OutboxItem[] = [];
     let noStream = false;
     let firstError: unknown;
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') {
-        acked.push(batch[i]);
+        acked.push(sent[i]);
         if (r.value.duplicate) this.stats.duplicates++;
       } else {
-        failed.push(batch[i]);
+        failed.push(sent[i]);
         firstError ??= r.reason;
         if (/no responders|503/i.test(String((r.reason as Error)?.message ?? r.reason))) noStream = true;
       }
@@ -136,4 +166,21 @@ export class JetStreamPump {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * For an event of many entries in one array (a gateway's overhead items, an agent's throttle
+ * counts) that is too large for one message: two events of half the entries each, each with an id
+ * of its own (the refused message never arrived, so nothing can be a duplicate of it). An event of
+ * one entry cannot be split: nothing (dropped).
+ */
+export function splitEvent(item: OutboxItem, field: string): OutboxItem[] {
+  const event = item.payload as Record<string, unknown> & { id?: string };
+  const entries = event[field];
+  if (!Array.isArray(entries) || entries.length < 2) return [];
+  const half = Math.ceil(entries.length / 2);
+  return [entries.slice(0, half), entries.slice(half)].map((part) => {
+    const id = randomUUID();
+    return { ...item, msgId: id, payload: { ...event, id, [field]: part }, bytes: Math.ceil((item.bytes * part.length) / entries.length) };
+  });
 }

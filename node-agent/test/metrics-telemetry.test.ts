@@ -180,6 +180,18 @@ describe('outbox', () => {
     assert.deepEqual(box.take(10).map((x) => x.msgId), ['0', '1', '2', 'new']);
   });
 
+  it('replaces a taken item by smaller ones at the front, and counts records it loses as dropped', () => {
+    const box = new Outbox({ maxItems: 10, maxBytes: 1_000 });
+    box.push({ subject: 's', msgId: 'big', payload: 0, bytes: 100, records: 4 });
+    box.push({ subject: 's', msgId: 'next', payload: 0, bytes: 10 });
+    const [big] = box.take(1);
+    box.replace(big, [{ subject: 's', msgId: 'a', payload: 0, bytes: 50, records: 2 }, { subject: 's', msgId: 'b', payload: 0, bytes: 50, records: 1 }]);
+    assert.equal(box.held, 4); // a, b and next
+    assert.equal(box.dropped, 1);
+    assert.equal(box.bytes, 110);
+    assert.deepEqual(box.take(10).map((x) => x.msgId), ['a', 'b', 'next']);
+  });
+
   it('bounds bytes as well as items', () => {
     const box = new Outbox({ maxItems: 100, maxBytes: 100 });
     for (let i = 0; i < 5; i++) box.push({ subject: 's', msgId: String(i), payload: i, bytes: 40 });

@@ -46,12 +46,19 @@ export async function freePorts(n: number): Promise<number[]> {
  * opts.detached: in a session of its own, as `npm start` runs it (and as the machine's service runs):
  * with the kernel's autogroup scheduling its CPU is then not shared with the caller's session.
  */
-export async function startTestNatsServer(bin = process.env.NATS_SERVER_BIN || 'nats-server', opts: { detached?: boolean } = {}): Promise<TestNatsServer> {
+export async function startTestNatsServer(bin = process.env.NATS_SERVER_BIN || 'nats-server', opts: { detached?: boolean; maxPayload?: number } = {}): Promise<TestNatsServer> {
   const port = await freePort();
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-nats-'));
+  const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir];
+  if (opts.maxPayload) {
+    // not a command-line flag: a configuration file
+    const conf = path.join(storeDir, 'test.conf');
+    fs.writeFileSync(conf, `max_payload: ${opts.maxPayload}\n`);
+    args.push('-c', conf);
+  }
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(bin, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore', detached: opts.detached });
+    child = spawn(bin, args, { stdio: 'ignore', detached: opts.detached });
     const deadline = Date.now() + 10_000;
     for (;;) {
       if (child.exitCode !== null) throw new Error(`nats-server exited with ${child.exitCode}`);

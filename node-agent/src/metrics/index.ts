@@ -23,8 +23,9 @@ import {
   type StratusConfig,
   type ThrottleEvent,
 } from '@stratus/common';
-import { DEFAULT_OUTBOX_LIMITS, JetStreamPump, Outbox, type OutboxLimits } from '@stratus/common';
+import { DEFAULT_OUTBOX_LIMITS, JetStreamPump, Outbox, splitEvent, type OutboxLimits } from '@stratus/common';
 import { AgentPrometheus } from './prometheus';
+import { fitInvocationMessage } from './fit-message';
 
 export { createHostSampler, type HostSample } from './host-sampler';
 export { Outbox, DEFAULT_OUTBOX_LIMITS } from '@stratus/common';
@@ -76,19 +77,20 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     await ensureInvocationStream(c);
     await ensureMetricsStream(c);
   };
+  const invocationSubject = SUBJECTS.invocation(agentId);
+  const throttleSubject = SUBJECTS.throttles(agentId);
   const pump = new JetStreamPump(outbox, {
     logger,
     onNoStream: async () => {
       if (nc) await ensureStreams(nc);
     },
+    oversize: (item, bytes, maxBytes) => (item.subject === invocationSubject ? fitInvocationMessage(item, bytes, maxBytes) : splitEvent(item, 'counts')),
   });
   const prom = new AgentPrometheus({
     agentId,
     maxFunctionLabels: opts.maxFunctionLabels,
     telemetry: () => ({ held: outbox.held, dropped: outbox.dropped, published: pump.stats.published }),
   });
-  const invocationSubject = SUBJECTS.invocation(agentId);
-  const throttleSubject = SUBJECTS.throttles(agentId);
 
   const attach = async (c: NatsConnection) => {
     try {
