@@ -25,6 +25,8 @@ export interface BenchPlatform {
   agentStatus(): Promise<NodeStatus>;
   /** Messages the control plane's consumers have not stored yet (pending and unacknowledged, all consumers). */
   ingestionBacklog(): Promise<number>;
+  /** CPU time (ms) each of its processes has used so far: the components, its NATS server, its database's PostgreSQL backends. */
+  cpuMs(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -144,6 +146,13 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
       metrics: opts.metrics,
       agentStatus: () => call(agent as never, agent.GetStatus.bind(agent) as never, {}, { deadline: Date.now() + 5_000 }) as Promise<NodeStatus>,
       ingestionBacklog: () => ingestionBacklog(env.NATS_URL ?? 'nats://127.0.0.1:4222'),
+      cpuMs: async () => {
+        const out: Record<string, number> = {};
+        for (const { name, child } of children) out[name] = processCpuMs(child.pid);
+        out['nats-server'] = processCpuMs(nats?.pid);
+        if (databaseUrl) out.postgres = (await databaseBackends(dbName)).reduce((ms, pid) => ms + processCpuMs(pid), 0);
+        return out;
+      },
       stop: async () => {
         (agent as unknown as { close(): void }).close();
         await stop();
@@ -154,6 +163,23 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
     const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n') : '';
     throw new Error(`${(err as Error).message}\nlast lines of ${logFile}:\n${tail}`);
   }
+}
+
+/** User and system CPU time of a process (ms) from /proc; 0 once it is gone. Clock ticks are 10 ms on Linux. */
+export function processCpuMs(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+}
+
+/** PostgreSQL backends serving a database now (a backend's CPU counts from its start: read before and after a round). */
+async function databaseBackends(name: string): Promise<number[]> {
+  const r = await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', `SELECT pid FROM pg_stat_activity WHERE datname = '${name}'`], { timeoutMs: 5_000 });
+  return r.code === 0 ? r.stdout.split('\n').map(Number).filter((n) => n > 0) : [];
 }
 
 async function ingestionBacklog(url: string): Promise<number> {

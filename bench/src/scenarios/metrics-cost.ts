@@ -38,6 +38,10 @@ async function settle(sides: Side[], caughtUp: number[]): Promise<void> {
 
 const caughtUpNote = (ms: number[]) => (ms.length ? `; stored everything ${(summarize(ms).p50 / 1000).toFixed(1)} s (median) after a round ended` : '');
 
+/** CPU per request of the side's processes during its rounds (storing between rounds is not in it). */
+export const cpuNote = (cpuMs: Record<string, number>, requests: number) =>
+  `CPU µs per request in its rounds: ${Object.entries(cpuMs).map(([name, ms]) => `${name} ${requests ? Math.round((ms * 1000) / requests) : 0}`).join(', ')}`;
+
 /** Round r's order: on first in even rounds, off first in odd ones. */
 const ordered = (sides: [Side, Side], round: number): Side[] => (round % 2 === 0 ? sides : [sides[1], sides[0]]);
 
@@ -75,14 +79,19 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
  */
 export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number, scenario: 'metrics-throughput' | 'metrics-sustained' = 'metrics-throughput'): Promise<ResultRow[]> {
   for (const s of sides) await warmUntilSteady(s.ctx, [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], concurrency, s.ctx.opts.quick ? 10 : 30);
-  const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[]; rps: number[] }>(sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [], rps: [] }]));
+  const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[]; rps: number[]; cpuMs: Record<string, number> }>(
+    sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [], rps: [], cpuMs: {} }]),
+  );
   const caughtUp: number[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const s of ordered(sides, round)) {
       await settle(sides, caughtUp);
       sides[0].ctx.progress.update(`round ${round + 1}/${rounds} metrics ${s.metrics}`);
+      const cpuBefore = await s.ctx.platform.cpuMs();
       const r = await runLoad({ urls: [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], connections: concurrency, durationSec: roundSec });
+      const cpuAfter = await s.ctx.platform.cpuMs();
       const t = totals.get(s)!;
+      for (const [name, ms] of Object.entries(cpuAfter)) t.cpuMs[name] = (t.cpuMs[name] ?? 0) + Math.max(0, ms - (cpuBefore[name] ?? 0));
       t.requests += r.requests;
       t.ok += Math.round(r.rps * roundSec);
       t.errors += r.errors;
@@ -102,7 +111,7 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
       // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
-      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}`,
+      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}; ${cpuNote(t.cpuMs, t.requests)}`,
     };
   });
 }

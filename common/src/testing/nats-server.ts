@@ -10,6 +10,8 @@ export interface TestNatsServer {
   url: string;
   port: number;
   storeDir: string;
+  /** The server's process id while it runs. */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
   start(): Promise<void>;
   /** Stops it and removes its store. */
@@ -89,6 +91,9 @@ export async function startTestNatsServer(bin = process.env.NATS_SERVER_BIN || '
     url: `nats://127.0.0.1:${port}`,
     port,
     storeDir,
+    get pid() {
+      return child?.exitCode === null ? child.pid : undefined;
+    },
     start,
     stop,
     async dispose() {
