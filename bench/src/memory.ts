@@ -1,6 +1,7 @@
 // Memory of a container from its cgroup (v1): /sys/fs/cgroup/memory/docker/<id>/. Under runsc the
 // same cgroup holds the whole sandbox (runsc-sandbox = the Sentry, runsc-gofer and the stub
 // processes), so the figure includes gVisor's own overhead.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { docker } from './docker.ts';
@@ -36,4 +37,16 @@ export function cpuStat(cpuDir: string): { nr_periods: number; nr_throttled: num
 
 export function usageBytes(dir: string): number {
   return readBytes(dir, 'memory.usage_in_bytes');
+}
+
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+/** A process's minor page faults and user/system CPU time (ms, all its threads), from /proc; undefined once it is gone. */
+export function processStat(pid: number): { faults: number; userMs: number; systemMs: number } | undefined {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { faults: Number(f[7]), userMs: Number(f[11]) * TICK_MS, systemMs: Number(f[12]) * TICK_MS };
+  } catch {
+    return undefined;
+  }
 }

@@ -13,6 +13,7 @@ import { freePorts, startTestNatsServer, type TestNatsServer } from '@stratus/co
 import { connect } from 'nats';
 import { getJson } from './http-client.ts';
 import { run } from './docker.ts';
+import { processStat } from './memory.ts';
 
 export interface BenchPlatform {
   name: string;
@@ -165,15 +166,10 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
   }
 }
 
-/** User and system CPU time of a process (ms) from /proc; 0 once it is gone. Clock ticks are 10 ms on Linux. */
+/** User and system CPU time of a process (ms); 0 without one or once it is gone. */
 export function processCpuMs(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
+  const st = pid ? processStat(pid) : undefined;
+  return st ? st.userMs + st.systemMs : 0;
 }
 
 /** PostgreSQL backends serving a database now (a backend's CPU counts from its start: read before and after a round). */

@@ -4,11 +4,10 @@
 // the throttled CFS periods. A Node container's first thousands of calls cost several times its
 // steady state (V8 compiling the bootstrap and Node's stream code as they get hot; docs/benchmarks.md).
 //   npx tsx node-agent/src/tools/warm-curve.ts [docker|gvisor] [blocks=10] [memory,...=128] [fixture,...=noop-node,noop-py]
-import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { call, createLogger } from '@stratus/common';
 import { startLocalPlatform } from './local-platform';
-import { cpuStat } from '../../../bench/src/memory.ts';
+import { cpuStat, processStat } from '../../../bench/src/memory.ts';
 import { FIXTURES, selectFixtures } from '../../../bench/src/fixtures.ts';
 import { summarize } from '../../../bench/src/stats.ts';
 
@@ -20,12 +19,11 @@ const fixtures = selectFixtures(FIXTURES.map((f) => f.runtime), (process.argv[5]
 const BLOCK = 500;
 const logger = createLogger('warm-curve');
 logger.level = 'warn';
-/** Minor page faults and user/system ticks of a process (all its threads), from /proc. */
 const procStat = (pid: number) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return { faults: Number(f[7]), user: Number(f[11]), system: Number(f[12]) };
+  const st = processStat(pid);
+  if (!st) throw new Error(`process ${pid} is gone`);
+  return st;
 };
-const tickMs = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 const { agent, functions, invoke, close } = await startLocalPlatform('warm-curve', [backend], logger, 1);
 try {
@@ -51,7 +49,7 @@ try {
         const stats = summarize(lat);
         const cpuUs = ((s1?.cpuNs ?? 0) - (s0?.cpuNs ?? 0)) / 1e3 / BLOCK;
         console.log(`${backend} ${runtime} ${memoryMb} MB calls ${b * BLOCK + 1}-${(b + 1) * BLOCK}: container CPU ${cpuUs.toFixed(0)} µs/call `
-          + `(main process: user ${((p1.user - p0.user) * tickMs).toFixed(0)} ms, system ${((p1.system - p0.system) * tickMs).toFixed(0)} ms, ${p1.faults - p0.faults} page faults) `
+          + `(main process: user ${(p1.userMs - p0.userMs).toFixed(0)} ms, system ${(p1.systemMs - p0.systemMs).toFixed(0)} ms, ${p1.faults - p0.faults} page faults) `
           + `| p50 ${stats.p50.toFixed(2)} p99 ${stats.p99.toFixed(2)} ms | throttled ${t1.nr_throttled - t0.nr_throttled}/${t1.nr_periods - t0.nr_periods} periods`);
       }
     }
