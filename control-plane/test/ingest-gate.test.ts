@@ -11,7 +11,7 @@ import { SUBJECTS, connectNats, cpuBusyPercent, createLogger, ensureInvocationSt
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { IngestGate, shouldDefer } from '../src/consumers/ingest-gate';
-import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../src/consumers/invocation-records';
+import { nextPullSize, startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../src/consumers/invocation-records';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { InvocationStore } from '../src/store/invocations-repo';
 import { startMetrics, type MetricsModule } from '../src/metrics/index';
@@ -88,6 +88,35 @@ describe('ingest gate: policy', () => {
   });
 });
 
+describe('ingest gate: how much the consumers pull', () => {
+  const busy = { busy: () => true };
+  const quiet = { busy: () => false };
+  it('one message when nothing more waits or the host is busy; a batch for a backlog on a quiet host or when catching up', () => {
+    assert.equal(nextPullSize({ info: { pending: 0 } }, false, quiet), 1);
+    assert.equal(nextPullSize({ info: { pending: 0 } }, false, undefined), 1);
+    assert.equal(nextPullSize({ info: { pending: 40 } }, false, quiet), 8);
+    assert.equal(nextPullSize({ info: { pending: 40 } }, false, undefined), 8);
+    assert.equal(nextPullSize({ info: { pending: 40 } }, false, busy), 1);
+    assert.equal(nextPullSize({ info: { pending: 40 } }, true, busy), 8);
+  });
+  it('busy() follows the readings and the quiet period, and is false for a gate that never holds', async () => {
+    const percent = { value: 100 };
+    const gate = new IngestGate({ maxDeferMs: 1_000, busyPercent: 85, sampleMs: 20, quietMs: 100, readCpu: scriptedCpu(percent) });
+    const never = new IngestGate({ maxDeferMs: 0, busyPercent: 85, readCpu: scriptedCpu(percent) });
+    try {
+      await sleep(80);
+      assert.equal(gate.busy(), true);
+      assert.equal(never.busy(), false);
+      percent.value = 10;
+      await sleep(250);
+      assert.equal(gate.busy(), false);
+    } finally {
+      gate.close();
+      never.close();
+    }
+  });
+});
+
 describe('ingest gate: a host under load that dips under the threshold now and then', () => {
   it('keeps holding through the dips, and stores once the host stayed quiet for the quiet period', async () => {
     // one reading in four under the threshold, as a loaded host waiting on wake-ups reads
@@ -140,7 +169,7 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     // small batches pass at once: below 2 KiB here (one record is about 490 bytes), so the 10- and
     // 30-record batches below are held and a lone record is not
     gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, quietMs: 100, smallBatchBytes: 2_048, readCpu: scriptedCpu(percent) });
-    records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, lingerMs: 20, gate });
+    records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, gate });
     metrics = await startMetrics({ db: opened.db, nats: nc, config: loadConfig(), logger, flushIntervalMs: 100, gate });
   });
 
@@ -182,6 +211,25 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     percent.value = 10;
     await waitFor(async () => (await storedOf('held')) === 30, 3_000);
     await waitFor(async () => metrics.consumers[0].stats.processed === processedBefore + 30, 3_000);
+  });
+
+  it('pulls nothing more while it holds a batch: the backlog stays in JetStream, not delivered', async () => {
+    percent.value = 100;
+    await sleep(100);
+    for (let i = 0; i < 6; i++) await publish(10, 'backlog');
+    await sleep(1_200);
+    const jsm = await nc.jetstreamManager();
+    const recordsInfo = await jsm.consumers.info('STRATUS_INVOCATIONS', 'stratus-control-plane-records');
+    const rollupsInfo = await jsm.consumers.info('STRATUS_INVOCATIONS', 'stratus-metrics-rollups');
+    // one message pulled and waiting at the gate, the other five not delivered (before: all six were
+    // delivered to the control plane as they came, and held in its memory)
+    assert.ok(recordsInfo.num_ack_pending <= 1, `records consumer holds ${recordsInfo.num_ack_pending} messages`);
+    assert.ok(recordsInfo.num_pending >= 5, `records consumer left ${recordsInfo.num_pending} in JetStream`);
+    assert.ok(rollupsInfo.num_ack_pending <= 1, `roll-up consumer holds ${rollupsInfo.num_ack_pending} messages`);
+    assert.ok(rollupsInfo.num_pending >= 5, `roll-up consumer left ${rollupsInfo.num_pending} in JetStream`);
+    assert.equal(await storedOf('backlog'), 0);
+    percent.value = 10;
+    await waitFor(async () => (await storedOf('backlog')) === 60, 5_000);
   });
 
   it('stores a small batch at once on a busy host: a trickle of records is not what keeps it busy', async () => {

@@ -73,7 +73,7 @@ for (const storage of ['pglite', 'postgres'] as const) {
       }
       opened = await openDatabase({ databaseUrl: url, dataDir: tmp });
       store = new InvocationStore(opened.db);
-      consumer = await startInvocationRecordsConsumer({ nc, invocations: store, logger, lingerMs: 20 });
+      consumer = await startInvocationRecordsConsumer({ nc, invocations: store, logger });
     });
 
     after(async () => {

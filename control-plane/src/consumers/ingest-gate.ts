@@ -3,7 +3,9 @@
 // CPU comes out of the invocations themselves. So while the host's CPU is busy, and until it has
 // been quiet for `quietMs`, the consumers wait before storing what they received, for at most
 // `maxDeferMs` after the oldest waiting message was published: JetStream holds the backlog
-// (durably) meanwhile, and the consumers stop pulling more.
+// (durably) meanwhile. The consumers pull one message at a time while the host is busy (`busy()`)
+// and none while one waits here, so NATS does not deliver the backlog to them meanwhile either:
+// delivering it as it came cost the control plane and NATS more than the records' publishing.
 // Past that age they store regardless, so a sustained saturation sees records at most that late,
 // never lost and never unbounded. A small batch (under `smallBatchBytes`, 64 KiB: about a hundred
 // records, a few ms of CPU to store) never waits: it comes from a trickle of invocations, so what
@@ -83,13 +85,19 @@ export class IngestGate {
     this.last = cur;
   }
 
+  /** Whether the host was busy within the last quietMs (false when the gate never holds anything). */
+  busy(): boolean {
+    return !this.closed && this.opts.maxDeferMs > 0 && this.lastBusyAt !== undefined && Date.now() - this.lastBusyAt < this.quietMs;
+  }
+
   /**
    * Resolves when a batch whose oldest message was published at oldestPublishedMs may be stored:
    * at once on a quiet host or when the batch's messages hold fewer than smallBatchBytes (bytes:
    * undefined counts as large), otherwise when the host has been quiet for quietMs or the batch is
-   * maxDeferMs old.
+   * maxDeferMs old. true: it went through because of its age while the host is still busy (a
+   * backlog that has to be caught up: pull it in full batches, not one message at a time).
    */
-  async admit(oldestPublishedMs: number, bytes?: number): Promise<void> {
+  async admit(oldestPublishedMs: number, bytes?: number): Promise<boolean> {
     const started = Date.now();
     let waited = false;
     while (
@@ -103,7 +111,9 @@ export class IngestGate {
       this.stats.deferred++;
       this.stats.deferredMs += Date.now() - started;
     }
-    this.stats.maxLagMs = Math.max(this.stats.maxLagMs, Date.now() - oldestPublishedMs);
+    const lagMs = Date.now() - oldestPublishedMs;
+    this.stats.maxLagMs = Math.max(this.stats.maxLagMs, lagMs);
+    return lagMs >= this.opts.maxDeferMs && this.busy();
   }
 
   /** Stops reading the CPU; waiting batches go through (a closing consumer stores what it holds). */

@@ -30,10 +30,6 @@ export interface InvocationRecordsOptions {
   invocations: InvocationStore;
   logger: Logger;
   durableName?: string;
-  /** Rows per insert (default 500). */
-  batchSize?: number;
-  /** How long the first message of a batch waits for company (default 100 ms). */
-  lingerMs?: number;
   /** Called after each committed batch (tests, metrics). */
   onStored?: (ids: string[]) => void;
   /** false: do not read the gateways' overheads (default true). */
@@ -61,6 +57,8 @@ export interface InvocationRecordsConsumer {
 /** How much a consumer pulls ahead of what it stored (NATS's largest message is 1 MiB). */
 export const PULL_AHEAD_BYTES = 1024 * 1024;
 const PULL_AHEAD_MESSAGES = 8;
+/** How long a pull waits for its messages (the least nats.js takes). */
+export const FETCH_EXPIRES_MS = 1_000;
 
 /** After this many deliveries a message whose rows cannot be stored is dropped (logged). */
 const MAX_DELIVERIES = 5;
@@ -68,8 +66,6 @@ const MAX_DELIVERIES = 5;
 export async function startInvocationRecordsConsumer(opts: InvocationRecordsOptions): Promise<InvocationRecordsConsumer> {
   const { nc, invocations, logger } = opts;
   const durable = opts.durableName ?? RECORDS_CONSUMER;
-  const batchSize = opts.batchSize ?? 500;
-  const lingerMs = opts.lingerMs ?? 100;
   await ensureInvocationStream(nc);
   const consumer = await durableConsumer(nc, INVOCATIONS_STREAM, durable, SUBJECTS.invocationsAll);
   const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsStored: 0 };
@@ -143,11 +139,11 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   }
 
   const gate = opts.gate;
-  const loops = [batchLoop(consumer, { batchSize, lingerMs, logger, name: 'invocation records', gate }, storeBatch)];
+  const loops = [batchLoop(consumer, { logger, name: 'invocation records', gate }, storeBatch)];
   if (opts.overheads !== false) {
     await ensureMetricsStream(nc);
     const oc = await durableConsumer(nc, METRICS_STREAM, opts.overheadsDurableName ?? OVERHEADS_CONSUMER, SUBJECTS.overheadAll);
-    loops.push(batchLoop(oc, { batchSize, lingerMs, logger, name: 'overheads', gate }, storeOverheads));
+    loops.push(batchLoop(oc, { logger, name: 'overheads', gate }, storeOverheads));
   }
 
   logger.info({ stream: INVOCATIONS_STREAM, consumer: durable }, 'storing invocation records from JetStream');
@@ -177,62 +173,44 @@ async function durableConsumer(nc: NatsConnection, stream: string, durable: stri
 }
 
 /**
- * Consumes messages into batches of up to batchSize (the first waits lingerMs for company) and hands
- * each batch to store, one at a time, once the gate lets it through; store acks. While batches wait,
- * consuming pauses (JetStream keeps the rest). close() stops consuming and stores what is buffered.
+ * How many messages the next pull asks for. One when nothing more waits (the next message comes
+ * alone, and a pull of one ends as it arrives), and one while the host is busy (anything more would
+ * be delivered only to wait here); PULL_AHEAD_MESSAGES when a backlog waits on a quiet host, or when
+ * the gate let the last pull through for its age on a busy one (catching up).
+ */
+export function nextPullSize(last: { info: { pending: number } }, catchingUp: boolean, gate: { busy(): boolean } | undefined): number {
+  if (catchingUp) return PULL_AHEAD_MESSAGES;
+  if (gate?.busy()) return 1;
+  return last.info.pending > 0 ? PULL_AHEAD_MESSAGES : 1;
+}
+
+/**
+ * Pulls messages (nextPullSize says how many) and hands each pull to store once the gate lets it
+ * through; store acks. One pull at a time: while a pull waits at the gate nothing more is pulled, so
+ * the backlog stays in JetStream (durably) rather than in this process's memory, and NATS spends
+ * nothing delivering it. (nats.js's consume() kept pulling while its messages waited unread.) A pull
+ * ends with its last message or after FETCH_EXPIRES_MS. close() stops pulling and stores what was
+ * pulled.
  */
 function batchLoop(
   consumer: Consumer,
-  o: { batchSize: number; lingerMs: number; logger: Logger; name: string; gate?: IngestGate },
+  o: { logger: Logger; name: string; gate?: IngestGate },
   store: (batch: JsMsg[]) => Promise<void>,
 ): { close(): Promise<void> } {
-  let buffer: JsMsg[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  let flushing: Promise<void> = Promise.resolve();
-  let queued = 0; // batches handed over and not stored yet
-  let bufferBytes = 0;
   let closed = false;
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const batch = buffer;
-    const batchBytes = bufferBytes;
-    buffer = [];
-    bufferBytes = 0;
-    if (batch.length === 0) return flushing;
-    queued++;
-    flushing = flushing
-      .then(async () => {
-        if (o.gate && !closed) await o.gate.admit(publishedMs(batch[0]), batchBytes);
-        await store(batch);
-      })
-      .catch((err) => o.logger.error({ err }, `storing ${o.name} failed`))
-      .finally(() => queued--);
-    return flushing;
-  };
-  // The first message of a batch waited lingerMs: flush, unless a batch is still waiting or storing
-  // (then this one grows meanwhile, into one insert rather than many small ones).
-  const lingered = () => {
-    timer = undefined;
-    if (queued > 0 && !closed) timer = setTimeout(lingered, o.lingerMs);
-    else void flush();
-  };
-  let messages: ConsumerMessages | undefined;
+  let current: ConsumerMessages | undefined;
+  let size = 1;
   const loop = (async () => {
     while (!closed) {
       try {
-        // A small window: an agent's message holds up to 256 records. (Pulling by max_bytes stalled:
-        // the overheads consumer stopped asking for more with 17 messages pending, in a bench run.)
-        messages = await consumer.consume({ max_messages: PULL_AHEAD_MESSAGES });
-        for await (const msg of messages) {
-          buffer.push(msg);
-          bufferBytes += msg.data.length;
-          if (buffer.length >= o.batchSize || (queued > 0 && bufferBytes >= PULL_AHEAD_BYTES)) {
-            void flush();
-            // a batch is waiting (gate) or storing: take no more from NATS until it is stored
-            if (queued > 1) await flushing;
-          } else if (!timer) timer = setTimeout(lingered, o.lingerMs);
-        }
+        current = await consumer.fetch({ max_messages: size, expires: FETCH_EXPIRES_MS });
+        const batch: JsMsg[] = [];
+        for await (const msg of current) batch.push(msg);
+        current = undefined;
+        if (batch.length === 0) continue;
+        const catchingUp = o.gate && !closed ? await o.gate.admit(publishedMs(batch[0]), batch.reduce((n, m) => n + m.data.length, 0)) : false;
+        await store(batch);
+        size = nextPullSize(batch[batch.length - 1], catchingUp, o.gate);
       } catch (err) {
         if (!closed) {
           o.logger.warn({ err }, `${o.name} consumer stopped; restarting`);
@@ -244,9 +222,8 @@ function batchLoop(
   return {
     async close() {
       closed = true;
-      messages?.stop();
+      current?.stop();
       await loop.catch(() => undefined);
-      await flush();
     },
   };
 }

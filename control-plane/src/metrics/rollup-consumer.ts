@@ -9,7 +9,7 @@ import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from
 import type { Logger } from 'pino';
 import { EVENT_SCHEMA_VERSION, invocationEventsOf, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
 import { publishedMs, type IngestGate } from '../consumers/ingest-gate';
-import { PULL_AHEAD_BYTES } from '../consumers/invocation-records';
+import { FETCH_EXPIRES_MS, PULL_AHEAD_BYTES, nextPullSize } from '../consumers/invocation-records';
 import { RollupAggregator } from './aggregator';
 import { readConsumedSeqs, writeRollups, type MetricsDb } from './rollup-store';
 import { SeqSet } from './seq-set';
@@ -20,12 +20,14 @@ export interface ConsumerStats {
   invalid: number;
   flushes: number;
   lastFlushAt: number;
+  /** Messages folded in memory and not stored yet (they are stored and acknowledged at the next flush). */
+  unstored: number;
 }
 
 export class RollupConsumer {
   private closed = false;
   private loop: Promise<void> | undefined;
-  readonly stats: ConsumerStats = { processed: 0, skipped: 0, invalid: 0, flushes: 0, lastFlushAt: 0 };
+  readonly stats: ConsumerStats = { processed: 0, skipped: 0, invalid: 0, flushes: 0, lastFlushAt: 0, unstored: 0 };
   /** Sequences committed to the store. */
   private committed = new SeqSet();
 
@@ -94,6 +96,7 @@ export class RollupConsumer {
       this.committed = working.clone();
       for (const m of toAck) m.ack();
       toAck = [];
+      this.stats.unstored = 0;
       lastFlush = Date.now();
       this.stats.flushes++;
       this.stats.lastFlushAt = lastFlush;
@@ -103,15 +106,20 @@ export class RollupConsumer {
       try {
         const js = nc.jetstream();
         const consumer = await js.consumers.get(stream, durable);
+        let one = true;
         while (!this.closed) {
-          const batch = await consumer.fetch({ max_bytes: PULL_AHEAD_BYTES, expires: 1000 });
+          // one message at a time on a busy host or when nothing more waits, so that a backlog stays
+          // in JetStream rather than delivered only to wait at the gate (nextPullSize)
+          const batch = await consumer.fetch(one ? { max_messages: 1, expires: FETCH_EXPIRES_MS } : { max_bytes: PULL_AHEAD_BYTES, expires: FETCH_EXPIRES_MS });
           const fetched: JsMsg[] = [];
           for await (const m of batch) fetched.push(m);
           const got = fetched.length;
+          let catchingUp = false;
           // folding costs CPU too: wait for a quieter host first (no further fetch meanwhile)
           if (got > 0 && this.opts.gate && !this.closed) {
-            await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
+            catchingUp = await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
           }
+          if (got > 0) one = nextPullSize(fetched[got - 1], catchingUp, this.opts.gate) === 1;
           for (const m of fetched) {
             toAck.push(m);
             if (working.has(m.seq)) {
@@ -121,6 +129,7 @@ export class RollupConsumer {
             working.add(m.seq);
             this.fold(agg, m);
           }
+          this.stats.unstored = toAck.length;
           logger.trace({ stream, got }, 'metrics consumer fetched');
           if (toAck.length > 0 && (Date.now() - lastFlush >= flushEvery || toAck.length >= 10_000)) await flush();
         }
@@ -131,6 +140,7 @@ export class RollupConsumer {
         // folded but not stored: dropped with their messages unacknowledged, which come again
         agg = new RollupAggregator();
         toAck = [];
+        this.stats.unstored = 0;
         working = this.committed.clone();
         await new Promise((r) => setTimeout(r, 1_000));
         await this.ensureConsumer().catch(() => undefined);
