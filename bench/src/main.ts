@@ -246,7 +246,7 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     // Throughput: more and shorter rounds than the warm rows. With six rounds of 5 s, the Python and
     // Node rows of one run (the same platforms, the same per-invocation record) said 1.3% and 11.3%:
     // the machine's drift between rounds was larger than the target. More alternations cancel more.
-    const throughputRounds = opts.quick ? 2 : 10;
+    const throughputRounds = opts.quick ? 2 : 20;
     const roundSec = Math.max(1, Math.round(opts.durationSec * 0.3));
     for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
       for (const backend of opts.backends) {
