@@ -106,10 +106,10 @@ export class RollupConsumer {
       try {
         const js = nc.jetstream();
         const consumer = await js.consumers.get(stream, durable);
-        let one = true;
+        let one = nextPullSize(false, this.opts.gate) === 1;
         while (!this.closed) {
-          // one message at a time on a busy host or when nothing more waits, so that a backlog stays
-          // in JetStream rather than delivered only to wait at the gate (nextPullSize)
+          // one message at a time on a busy host, so that a backlog stays in JetStream rather than
+          // delivered only to wait at the gate (nextPullSize)
           const batch = await consumer.fetch(one ? { max_messages: 1, expires: FETCH_EXPIRES_MS } : { max_bytes: PULL_AHEAD_BYTES, expires: FETCH_EXPIRES_MS });
           const fetched: JsMsg[] = [];
           for await (const m of batch) fetched.push(m);
@@ -119,7 +119,7 @@ export class RollupConsumer {
           if (got > 0 && this.opts.gate && !this.closed) {
             catchingUp = await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
           }
-          if (got > 0) one = nextPullSize(fetched[got - 1], catchingUp, this.opts.gate) === 1;
+          one = nextPullSize(catchingUp, this.opts.gate) === 1;
           for (const m of fetched) {
             toAck.push(m);
             if (working.has(m.seq)) {
