@@ -65,6 +65,11 @@ function roundByRoundNote(onRps: number[], offRps: number[]): string {
   return r ? `; round by round ${r.median.toFixed(1)}% fewer req/s (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
 }
 
+/** Adds each process's CPU between two readings to sum. */
+function addCpu(sum: Record<string, number>, before: Record<string, number>, after: Record<string, number>): void {
+  for (const [name, ms] of Object.entries(after)) sum[name] = (sum[name] ?? 0) + Math.max(0, ms - (before[name] ?? 0));
+}
+
 /** Round r's order: on first in even rounds, off first in odd ones. */
 const ordered = (sides: [Side, Side], round: number): Side[] => (round % 2 === 0 ? sides : [sides[1], sides[0]]);
 
@@ -77,14 +82,17 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
   const errors = new Map<Side, number>(sides.map((s) => [s, 0]));
   const perRound = Math.ceil(count / rounds);
   const caughtUp: number[] = [];
+  const cpuMs = new Map<Side, Record<string, number>>(sides.map((s) => [s, {}]));
   for (let round = 0; round < rounds; round++) {
     for (const s of ordered(sides, round)) {
       await settle(sides, caughtUp);
+      const cpuBefore = await s.ctx.platform.cpuMs();
       for (let i = 0; i < perRound; i++) {
         const r = await invoke(s.ctx.platform, s.fnName);
         samples.get(s)!.push(r.ms);
         if (!r.ok) errors.set(s, errors.get(s)! + 1);
       }
+      addCpu(cpuMs.get(s)!, cpuBefore, await s.ctx.platform.cpuMs());
       sides[0].ctx.progress.update(`round ${round + 1}/${rounds}`);
       await sleep(500);
     }
@@ -92,7 +100,7 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
   return sides.map((s) => ({
     scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
     concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
-    note: `${rounds} alternating rounds, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}`,
+    note: `${rounds} alternating rounds, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
   }));
 }
 
@@ -120,7 +128,7 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
       const t = totals.get(s)!;
       if (busy !== undefined) t.busy.push(busy);
       t.cpuMs['load generator'] = (t.cpuMs['load generator'] ?? 0) + (load.user + load.system) / 1000;
-      for (const [name, ms] of Object.entries(cpuAfter)) t.cpuMs[name] = (t.cpuMs[name] ?? 0) + Math.max(0, ms - (cpuBefore[name] ?? 0));
+      addCpu(t.cpuMs, cpuBefore, cpuAfter);
       t.requests += r.requests;
       t.ok += Math.round(r.rps * roundSec);
       t.errors += r.errors;
