@@ -176,9 +176,9 @@ async function durableConsumer(nc: NatsConnection, stream: string, durable: stri
  * How many messages the next pull asks for: one while the host is busy (anything more would be
  * delivered only to wait at the gate), PULL_AHEAD_MESSAGES on a quiet host or when the gate let the
  * last pull through for its age on a busy one (catching up). On a quiet host a pull of several
- * gathers a trickle for up to FETCH_EXPIRES_MS into one insert: pulls of one there, a pull and a
- * wake-up of NATS and the control plane per agent message, made warm calls 2-4% slower (paired
- * bench runs).
+ * gathers a trickle for up to FETCH_EXPIRES_MS into one insert, with one pull and wake-up of NATS and
+ * the control plane per batch rather than per agent message (docs/benchmarks.md has the warm runs
+ * of both).
  */
 export function nextPullSize(catchingUp: boolean, gate: { busy(): boolean } | undefined): number {
   return !catchingUp && gate?.busy() ? 1 : PULL_AHEAD_MESSAGES;
