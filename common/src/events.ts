@@ -1,12 +1,14 @@
 // NATS subjects and event schemas (versioned: a breaking change makes v2 subjects).
 // Agents publish; the control plane's consumers store and aggregate; the dashboard and CLI follow live.
 import type { Invocation } from '@stratus/proto';
+import { decodeInvocationBatch, isCompactInvocationBatch } from './event-wire';
 
 export const SUBJECTS = {
   /**
-   * Invocation events: stratus.v1.invocations.<agentId>. A message carries one InvocationEvent or a
-   * JSON array of them (agents batch what finished within a few ms: one JetStream publish, store
-   * and delivery per batch, not per invocation). JetStream stream INVOCATIONS keeps them until stored.
+   * Invocation events: stratus.v1.invocations.<agentId>. A message carries a batch (what finished
+   * within 100 ms: one JetStream publish, store and delivery per batch, not per invocation) in the
+   * compact wire form 2 (event-wire.ts), or, in form 1, one InvocationEvent or a JSON array of them.
+   * Read either with invocationEventsOf. JetStream stream INVOCATIONS keeps them until stored.
    */
   invocation: (agentId: string) => `stratus.v1.invocations.${agentId}`,
   invocationsAll: 'stratus.v1.invocations.>',
@@ -19,7 +21,7 @@ export const SUBJECTS = {
   /** Throttled invocations counted by an agent, batched: stratus.v1.throttles.<agentId> (JetStream, STRATUS_METRICS). */
   throttles: (agentId: string) => `stratus.v1.throttles.${agentId}`,
   throttlesAll: 'stratus.v1.throttles.>',
-  /** Platform overhead measured at a gateway per request id, batched: stratus.v1.overhead.<gatewayId> (JetStream, STRATUS_METRICS). */
+  /** Platform overhead measured at a gateway per request id, batched: stratus.v1.overhead.<gatewayId> (JetStream, STRATUS_METRICS; compact form 2, read with overheadEventOf). */
   overhead: (gatewayId: string) => `stratus.v1.overhead.${gatewayId}`,
   overheadAll: 'stratus.v1.overhead.>',
 } as const;
@@ -42,10 +44,12 @@ export interface InvocationEvent extends Invocation {
 }
 
 /**
- * The invocation events of one message (one event, or an array of them), each checked for the
- * schema version; anything else in it is left out and counted in `invalid`.
+ * The invocation events of one message in any wire form: the compact batch (form 2, what agents
+ * publish: event-wire.ts), or form 1's one event or array of them, each checked for the schema
+ * version. Anything else in it is left out and counted in `invalid`.
  */
 export function invocationEventsOf(body: unknown): { events: InvocationEvent[]; invalid: number } {
+  if (isCompactInvocationBatch(body)) return decodeInvocationBatch(body);
   const list = Array.isArray(body) ? body : [body];
   const events: InvocationEvent[] = [];
   let invalid = 0;

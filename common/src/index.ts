@@ -4,6 +4,7 @@ export * from './config';
 export * from './limits';
 export * from './grpc';
 export * from './events';
+export * from './event-wire';
 export * from './nats';
 export * from './label-cap';
 export * from './jetstream-outbox';

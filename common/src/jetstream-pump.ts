@@ -123,7 +123,7 @@ export class JetStreamPump {
         continue;
       }
       const h = headers();
-      h.set('Stratus-Schema', '1');
+      h.set('Stratus-Schema', String((item.payload as { schema?: number } | null)?.schema ?? 1)); // the wire form (form 1 for a bare array)
       sent.push(item);
       publishes.push(js.publish(item.subject, data, { msgID: item.msgId, timeout, headers: h }));
     }

@@ -7,10 +7,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { NatsConnection } from 'nats';
-import { SUBJECTS, connectNats, cpuBusyPercent, createLogger, ensureInvocationStream, ensureMetricsStream, hostCpuTimes, loadConfig, type CpuTimes } from '@stratus/common';
+import { SUBJECTS, connectNats, cpuBusyPercent, createLogger, encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, hostCpuTimes, loadConfig, type CpuTimes } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
-import { IngestGate, shouldDefer } from '../src/consumers/ingest-gate';
+import { IngestGate, SMALL_BATCH_BYTES, shouldDefer } from '../src/consumers/ingest-gate';
 import { nextPullSize, startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../src/consumers/invocation-records';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { InvocationStore } from '../src/store/invocations-repo';
@@ -42,6 +42,12 @@ describe('ingest gate: policy', () => {
     assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 65_535, smallBatchBytes: 65_536 }), false, 'a small batch never waits');
     assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 65_536, smallBatchBytes: 65_536 }), true, 'from the size on, it does');
     assert.equal(shouldDefer({ ...base, msSinceBusy: 0, lagMs: 100, bytes: 10, smallBatchBytes: 0 }), true, '0: no batch is small');
+  });
+
+  it("counts a trickle's message as small and a busy agent's full message as large, in the wire form agents publish", () => {
+    const bytesOf = (n: number) => JSON.stringify(encodeInvocationBatch(Array.from({ length: n }, () => makeInvocationEvent({ function: 'bench-mif7k2x1-pon-noop-py-docker', logsBare: true })))).length;
+    assert.ok(bytesOf(50) < SMALL_BATCH_BYTES, `50 records: ${bytesOf(50)} bytes`);
+    assert.ok(bytesOf(256) > SMALL_BATCH_BYTES, `an agent's full message (256 records): ${bytesOf(256)} bytes`);
   });
 
   it('computes busy percent between two readings', () => {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
-import { INVOCATIONS_STREAM, SUBJECTS, connectNats, createLogger, loadConfig, type GaugeEvent } from '@stratus/common';
+import { INVOCATIONS_STREAM, SUBJECTS, connectNats, createLogger, invocationEventsOf, loadConfig, type GaugeEvent } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { createAgentTelemetry, Outbox } from '../src/metrics/index';
@@ -37,8 +37,7 @@ async function idsInStream(nc: NatsConnection): Promise<string[]> {
     const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
     let got = 0;
     for await (const m of batch) {
-      const body = m.json<{ id: string } | { id: string }[]>();
-      ids.push(...(Array.isArray(body) ? body : [body]).map((e) => e.id));
+      ids.push(...invocationEventsOf(m.json<unknown>()).events.map((e) => e.id));
       got++;
     }
     messages += got;

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
-import { INVOCATIONS_STREAM, connectNats, createLogger, loadConfig, type GaugeEvent, type InvocationEvent } from '@stratus/common';
+import { INVOCATIONS_STREAM, connectNats, createLogger, invocationEventsOf, loadConfig, type GaugeEvent, type InvocationEvent } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { createAgentTelemetry } from '../src/metrics/index';
@@ -28,8 +28,7 @@ async function stored(nc: NatsConnection): Promise<{ records: InvocationEvent[];
   while (seen < total) {
     let got = 0;
     for await (const m of await consumer.fetch({ max_messages: 1000, expires: 2000 })) {
-      const body = m.json<InvocationEvent | InvocationEvent[]>();
-      records.push(...(Array.isArray(body) ? body : [body]));
+      records.push(...invocationEventsOf(m.json<unknown>()).events);
       largest = Math.max(largest, m.data.length);
       got++;
     }

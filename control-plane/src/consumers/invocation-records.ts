@@ -2,20 +2,23 @@
 // stratus.v1.invocations.>) through one durable pull consumer, in batches. A message is acked
 // only after its rows are committed, and rows are inserted with ON CONFLICT DO NOTHING on the id,
 // so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor doubles.
-// A message may hold one event or an array of events.
+// A message holds a compact batch (wire form 2, common/src/event-wire.ts), or one event or an array
+// of events (form 1).
 //
 // A second durable consumer reads the gateways' OverheadEvents (stream STRATUS_METRICS, subjects
 // stratus.v1.overhead.>) and stores them by request id (InvocationStore.setOverheads; reads join them
 // to their records, which may come before or after: batched, idempotent).
 import {
+  decodeInvocationBatch,
   ensureInvocationStream,
   ensureMetricsStream,
   INVOCATIONS_STREAM,
+  isCompactInvocationBatch,
   METRICS_STREAM,
+  overheadEventOf,
   SUBJECTS,
   type InvocationEvent,
   type Logger,
-  type OverheadEvent,
 } from '@stratus/common';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
 import { eventToRow, type InvocationStore } from '../store/invocations-repo';
@@ -74,8 +77,9 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     const parsed: { msg: JsMsg; rows: NewInvocationRow[] }[] = [];
     for (const msg of batch) {
       try {
-        const body = JSON.parse(new TextDecoder().decode(msg.data)) as Partial<InvocationEvent> | Partial<InvocationEvent>[];
-        parsed.push({ msg, rows: (Array.isArray(body) ? body : [body]).map(eventToRow) });
+        const body = JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
+        const rows = isCompactInvocationBatch(body) ? decodeInvocationBatch(body).events : ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]);
+        parsed.push({ msg, rows: rows.map(eventToRow) });
       } catch (err) {
         stats.rejected++;
         logger.warn({ err, subject: msg.subject, seq: msg.seq }, 'dropping a malformed invocation record');
@@ -116,8 +120,9 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     const good: JsMsg[] = [];
     for (const msg of batch) {
       try {
-        const body = JSON.parse(new TextDecoder().decode(msg.data)) as Partial<OverheadEvent>;
-        for (const it of body.items ?? []) if (it && typeof it.requestId === 'string') items.push({ requestId: it.requestId, overheadMs: Number(it.overheadMs) });
+        const event = overheadEventOf(JSON.parse(new TextDecoder().decode(msg.data)));
+        if (!event) throw new Error('not an overhead event of a known wire form');
+        for (const it of event.items) if (it && typeof it.requestId === 'string') items.push({ requestId: it.requestId, overheadMs: Number(it.overheadMs) });
         good.push(msg);
       } catch (err) {
         stats.rejected++;

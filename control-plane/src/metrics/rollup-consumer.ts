@@ -7,7 +7,7 @@
 // (AckPolicy.All would be cheaper but acks a lost delivery along with later ones: a silent loss.)
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { EVENT_SCHEMA_VERSION, invocationEventsOf, type OverheadEvent, type ThrottleEvent } from '@stratus/common';
+import { EVENT_SCHEMA_VERSION, invocationEventsOf, overheadEventOf, type ThrottleEvent } from '@stratus/common';
 import { publishedMs, type IngestGate } from '../consumers/ingest-gate';
 import { FETCH_EXPIRES_MS, PULL_AHEAD_BYTES, nextPullSize } from '../consumers/invocation-records';
 import { RollupAggregator } from './aggregator';
@@ -165,12 +165,19 @@ export class RollupConsumer {
       this.stats.processed += events.length;
       return;
     }
+    if (kind === 'overhead') {
+      const event = overheadEventOf(body); // either wire form
+      if (event) {
+        agg.addOverhead(event);
+        this.stats.processed++;
+      } else this.stats.invalid++;
+      return;
+    }
     if (!body || (body as { schema?: number }).schema !== EVENT_SCHEMA_VERSION) {
       this.stats.invalid++;
       return;
     }
     if (kind === 'throttles') agg.addThrottles(body as ThrottleEvent);
-    else if (kind === 'overhead') agg.addOverhead(body as OverheadEvent);
     else {
       this.stats.invalid++;
       return;

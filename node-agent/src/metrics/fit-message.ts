@@ -3,27 +3,28 @@
 // character, so a function's output can make a message larger than the server's max_payload. Such a
 // message would be refused forever, and with it the other functions' records it carries: the pump
 // (common/src/jetstream-pump.ts) hands it here to be split, or, for one record, to have its logs cut.
-import type { InvocationEvent, OutboxItem } from '@stratus/common';
+import { encodeInvocationBatch, invocationEventsOf, type InvocationEvent, type OutboxItem } from '@stratus/common';
 
 export const LOGS_CUT_MARKER = '\n[stratus] logs cut to fit one telemetry message\n';
 
 const encodedBytes = (value: unknown): number => Buffer.byteLength(JSON.stringify(value));
+const recordBytes = (event: InvocationEvent): number => encodedBytes(encodeInvocationBatch([event]));
 
 /** What to publish instead of an invocation batch of `bytes` encoded bytes, over `maxBytes`. */
 export function fitInvocationMessage(item: OutboxItem, bytes: number, maxBytes: number): OutboxItem[] {
-  const events = (Array.isArray(item.payload) ? item.payload : [item.payload]) as InvocationEvent[];
+  const { events } = invocationEventsOf(item.payload);
   if (events.length > 1) {
     const half = Math.ceil(events.length / 2);
     return [events.slice(0, half), events.slice(half)].map((part) => ({
       subject: item.subject,
       msgId: part[0].id, // as for any batch: its first record's id (the refused message never arrived)
-      payload: part.length === 1 ? part[0] : part,
+      payload: encodeInvocationBatch(part),
       bytes: Math.ceil((item.bytes * part.length) / events.length),
       records: part.length,
     }));
   }
-  const cut = cutToFit(events[0], bytes, maxBytes);
-  return cut ? [{ ...item, payload: cut, bytes: Math.min(item.bytes, maxBytes), records: 1 }] : [];
+  const cut = events.length === 1 ? cutToFit(events[0], bytes, maxBytes) : undefined;
+  return cut ? [{ ...item, payload: encodeInvocationBatch([cut]), bytes: Math.min(item.bytes, maxBytes), records: 1 }] : [];
 }
 
 /** The record with its logs (then its error message) cut so that it encodes in maxBytes; undefined if it cannot. */
@@ -39,7 +40,7 @@ function cutToFit(event: InvocationEvent, bytes: number, maxBytes: number): Invo
       const keep = Math.floor((text.length * Math.max(0, maxBytes * 0.95 - (size - textBytes))) / textBytes);
       const marker = field === 'logs' ? LOGS_CUT_MARKER : '…';
       e = { ...e, [field]: keep > marker.length ? text.slice(0, keep - marker.length) + marker : '', ...(field === 'logs' ? { logsTruncated: true } : {}) };
-      size = encodedBytes(e);
+      size = recordBytes(e);
     }
   }
   return size <= maxBytes ? e : undefined;

@@ -2,8 +2,8 @@
 // path; gauges are sampled every GAUGE_INTERVAL_MS and published on core NATS; Prometheus scrapes
 // /metrics on the agent's metrics port. See docs/metrics.md.
 //
-// Delivery: recordInvocation adds the record to a batch (what finishes within 100 ms, one message) that
-// goes onto a bounded outbox (100k messages / 64 MB), and returns. A pump publishes with JetStream
+// Delivery: recordInvocation adds the record to a batch (what finishes within 100 ms, one message in
+// the compact wire form: common/src/event-wire.ts) that goes onto a bounded outbox (100k messages / 64 MB), and returns. A pump publishes with JetStream
 // acknowledgements and Nats-Msg-Id = the batch's first record id; a batch leaves the outbox only once
 // acknowledged, so a NATS outage (or restart) loses nothing up to the bound, and a resend of a batch
 // that did arrive is deduplicated by the stream.
@@ -16,6 +16,7 @@ import {
   EVENT_SCHEMA_VERSION,
   SUBJECTS,
   connectNats,
+  encodeInvocationBatch,
   ensureInvocationStream,
   ensureMetricsStream,
   type GaugeEvent,
@@ -138,7 +139,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     batchTimer = undefined;
     if (batch.length === 0) return;
     const events = batch;
-    outbox.push({ subject: invocationSubject, msgId: events[0].id, payload: events.length === 1 ? events[0] : events, bytes: batchBytes, records: events.length });
+    outbox.push({ subject: invocationSubject, msgId: events[0].id, payload: encodeInvocationBatch(events), bytes: batchBytes, records: events.length });
     batch = [];
     batchBytes = 0;
     pump.kick();

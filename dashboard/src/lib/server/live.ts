@@ -3,7 +3,7 @@
 // browsers as one Server-Sent Event per second. Bounded everywhere: history ring, recent events ring,
 // at most MAX_PER_TICK invocations per tick (the rest counted as dropped).
 import { connect, type NatsConnection, type Subscription } from 'nats';
-import { SUBJECTS, loadConfig, createLogger, frameLambdaLogs } from '@stratus/common';
+import { SUBJECTS, loadConfig, createLogger, frameLambdaLogs, invocationEventsOf } from '@stratus/common';
 import { LiveStats, type GaugeSnapshot, type LiveInvocation, type LiveTick, type SecondStats } from '../live-stats.ts';
 import { RingBuffer } from '../ring.ts';
 import { SseParser } from '../sse.ts';
@@ -115,12 +115,7 @@ export class LiveHub {
     } catch {
       return;
     }
-    const list = Array.isArray(parsed)
-      ? parsed
-      : parsed && typeof parsed === 'object' && Array.isArray((parsed as { invocations?: unknown }).invocations)
-        ? (parsed as { invocations: unknown[] }).invocations
-        : [parsed];
-    for (const raw of list) this.onInvocationObject(raw);
+    for (const raw of invocationEventsOf(parsed).events) this.onInvocationObject(raw); // any wire form
   }
 
   private onInvocationObject(raw: unknown): void {
