@@ -7,8 +7,9 @@
 //  3. A fresh platform (control plane, agent, gateway as separate processes, metrics on): per function
 //     and backend warm latency, container memory and throughput; then cold starts, the burst, the
 //     mixed load; then it is stopped and its containers counted (leaks).
-//  4. Two more platforms side by side, metrics on and STRATUS_METRICS=false: warm latency and
-//     throughput of the no-op functions in alternating rounds (scenarios/metrics-cost.ts).
+//  4. Three more platforms side by side, metrics on, STRATUS_METRICS=false, and false again (the
+//     noise floor): warm latency and throughput of the no-op functions in alternating rounds
+//     (scenarios/metrics-cost.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -227,16 +228,18 @@ export async function main(argv: string[]): Promise<number> {
 type StepFn = <T>(label: string, fn: () => Promise<T>, summary: (v: T) => string) => Promise<T | undefined>;
 
 /**
- * Warm latency and throughput of the no-op functions on two platforms at once, metrics on and off,
- * measured in alternating rounds (bench/src/scenarios/metrics-cost.ts); returns the containers left.
+ * Warm latency and throughput of the no-op functions on three platforms at once, metrics on, off
+ * and off again (the noise floor), measured in alternating rounds (bench/src/scenarios/metrics-cost.ts); returns the containers left.
  */
 async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (r: { latency: { p50: number; p99: number }; errors: number; rps?: number }) => string, platforms: BenchPlatform[]): Promise<number | null> {
   const { opts } = ctx;
   const started: BenchPlatform[] = [];
   let leaked: number | null = 0;
   try {
-    for (const metrics of [true, false]) {
-      const p = await startPlatform(ctx, step, platforms, metrics ? 'paired-on' : 'paired-off', metrics);
+    // on, off, and a second metrics-off platform: the noise floor (scenarios/metrics-cost.ts)
+    const roles = ['on', 'off', 'control'] as const;
+    for (const role of roles) {
+      const p = await startPlatform(ctx, step, platforms, `paired-${role}`, role === 'on');
       if (!p) return null;
       started.push(p);
     }
@@ -250,9 +253,9 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     const roundSec = Math.max(1, Math.round(opts.durationSec * 0.3));
     for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
       for (const backend of opts.backends) {
-        const sides = started.map((platform) => ({
-          ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-${platform.metrics ? 'pon' : 'poff'}-${fixture.id}-${backend}`, metrics: platform.metrics ? 'on' as const : 'off' as const,
-        })) as [Side, Side];
+        const sides = started.map((platform, i): Side => ({
+          ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-p${roles[i]}-${fixture.id}-${backend}`, metrics: roles[i],
+        }));
         for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, undefined, opts.metricsMemoryMb);
         const atMemory = (rows: ResultRow[] | undefined) => rows?.map((r) => ({ ...r, memoryMb: opts.metricsMemoryMb, note: `functions at ${opts.metricsMemoryMb} MB; ${r.note ?? ''}` }));
         if (has(opts, 'warm')) {

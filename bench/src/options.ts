@@ -54,7 +54,7 @@ const HELP = `Usage: npm run bench -- [options]
   --burst-requests N      concurrent first invocations in the burst (default 200)
   --mixed-duration SEC    the mixed load (default 60, quick 10)
   --mixed-concurrency N   (default 16)
-  --no-metrics-compare    skip metrics on vs off (two more platforms side by side, alternating rounds)
+  --no-metrics-compare    skip metrics on vs off (three more platforms side by side: on, off, and off again for the noise floor)
   --memory MB             memory_mb of the benchmark functions (default 128; CPU is in proportion:
                           one CPU at 1769 MB, so 128 MB gets 7% of a CPU, as on Lambda)
   --metrics-memory MB     memory_mb of the functions in the metrics on/off comparison (default 1769,

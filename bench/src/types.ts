@@ -10,7 +10,7 @@ export interface ResultRow {
   backend: string;           // docker | gvisor | '-' (raw HTTP)
   fn: string;                // fixture id, or '-' where not applicable
   runtime: string;
-  metrics: 'on' | 'off' | '-';
+  metrics: 'on' | 'off' | 'control' | '-'; // control: a second metrics-off platform in the metrics-* rows (the noise floor)
   concurrency: number;
   durationSec?: number;
   latency: LatencyStats;

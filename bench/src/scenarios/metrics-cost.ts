@@ -8,6 +8,10 @@
 // saturated, for at most STRATUS_INGEST_DEFER_MS (10 s): rounds shorter than that measure a load
 // burst, which pays for the recording and publishing but stores afterwards; pairedThroughput's
 // 'metrics-sustained' rounds are long enough that storing has to keep up.
+//
+// A third platform, metrics off like the second ('control'), runs in the same rounds: how far two
+// identical platforms differ is the run's noise floor. Two A/A runs on a 2-core AMD EPYC VM (both
+// sides metrics off) said 5.5% and -1.8% fewer req/s, so an on/off figure means little without it.
 import type { PlatformContext } from '../context.ts';
 import type { Fixture } from '../fixtures.ts';
 import { invoke } from '../functions.ts';
@@ -20,7 +24,8 @@ import { cpuBusyPercent, hostCpuTimes } from '@stratus/common';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' }
+/** 'control': a second metrics-off platform, measured like the others to show the noise floor. */
+export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' | 'control' }
 
 /** Waits (at most 120 s) until the metrics-on side has stored every record; adds how long that took (ms) to caughtUp when it had something to store. */
 async function settle(sides: Side[], caughtUp: number[]): Promise<void> {
@@ -60,9 +65,9 @@ export function roundByRound(onRps: number[], offRps: number[]): { median: numbe
   return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
-function roundByRoundNote(onRps: number[], offRps: number[]): string {
+function roundByRoundNote(onRps: number[], offRps: number[], what = ''): string {
   const r = roundByRound(onRps, offRps);
-  return r ? `; round by round ${r.median.toFixed(1)}% fewer req/s (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
+  return r ? `; round by round ${r.median.toFixed(1)}% fewer req/s${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
 }
 
 /** Adds each process's CPU between two readings to sum. */
@@ -70,10 +75,18 @@ function addCpu(sum: Record<string, number>, before: Record<string, number>, aft
   for (const [name, ms] of Object.entries(after)) sum[name] = (sum[name] ?? 0) + Math.max(0, ms - (before[name] ?? 0));
 }
 
-/** Round r's order: on first in even rounds, off first in odd ones. */
-const ordered = (sides: [Side, Side], round: number): Side[] => (round % 2 === 0 ? sides : [sides[1], sides[0]]);
+/**
+ * Round r's order. Two sides: on first in even rounds, off first in odd ones. Three: the six orders in
+ * turn, so each side runs first, second and third, after each of the others, equally often.
+ */
+export function ordered<T>(sides: T[], round: number): T[] {
+  if (sides.length !== 3) return round % 2 === 0 ? sides : [...sides].reverse();
+  const [a, b, c] = sides;
+  const orders = [[a, b, c], [b, c, a], [c, a, b], [c, b, a], [b, a, c], [a, c, b]];
+  return orders[round % orders.length];
+}
 
-export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend: string, count: number, rounds: number): Promise<ResultRow[]> {
+export async function pairedWarm(sides: Side[], fixture: Fixture, backend: string, count: number, rounds: number): Promise<ResultRow[]> {
   // Both sides past the fresh platform's JIT warm-up (warm.ts): a side measured in its first
   // thousand calls would be slower for a reason that is not metrics.
   const warm = new Map<Side, { calls: number; firstBlockP50: number }>();
@@ -108,7 +121,7 @@ export async function pairedWarm(sides: [Side, Side], fixture: Fixture, backend:
  * Throughput at `concurrency` in alternating rounds of roundSec. scenario 'metrics-sustained' is the
  * same with rounds longer than the control plane may hold records back, so storing has to keep up.
  */
-export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number, scenario: 'metrics-throughput' | 'metrics-sustained' = 'metrics-throughput'): Promise<ResultRow[]> {
+export async function pairedThroughput(sides: Side[], fixture: Fixture, backend: string, concurrency: number, roundSec: number, rounds: number, scenario: 'metrics-throughput' | 'metrics-sustained' = 'metrics-throughput'): Promise<ResultRow[]> {
   for (const s of sides) await warmUntilSteady(s.ctx, [`${s.ctx.platform.gatewayUrl}/function/${s.fnName}`], concurrency, s.ctx.opts.quick ? 10 : 30);
   const totals = new Map<Side, { requests: number; ok: number; errors: number; p50s: number[]; p99s: number[]; rps: number[]; cpuMs: Record<string, number>; busy: number[] }>(
     sides.map((s) => [s, { requests: 0, ok: 0, errors: 0, p50s: [], p99s: [], rps: [], cpuMs: {}, busy: [] }]),
@@ -138,9 +151,10 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
     }
   }
   await settle(sides, caughtUp);
-  const on = sides.find((s) => s.metrics === 'on');
   const off = sides.find((s) => s.metrics === 'off');
-  const byRound = on && off ? roundByRoundNote(totals.get(on)!.rps, totals.get(off)!.rps) : '';
+  const control = sides.find((s) => s.metrics === 'control');
+  const byRound = (s: Side) =>
+    !off || s === off ? '' : roundByRoundNote(totals.get(s)!.rps, totals.get(off)!.rps, s === control ? ' than the metrics-off side, with metrics off too: the noise floor' : '');
   return sides.map((s) => {
     const t = totals.get(s)!;
     const median = (a: number[]) => summarize(a).p50;
@@ -151,7 +165,7 @@ export async function pairedThroughput(sides: [Side, Side], fixture: Fixture, ba
       // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
-      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) + byRound : ''}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
+      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
     };
   });
 }
