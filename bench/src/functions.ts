@@ -13,10 +13,11 @@ export function setFunctionMemoryMb(mb: number): void {
 /** The platform's default max_concurrency: a function scales out to at most this many containers. */
 export const FUNCTION_MAX_CONCURRENCY = 10;
 
-export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = FUNCTION_MAX_CONCURRENCY, memoryMb = FUNCTION_MEMORY_MB): Promise<void> {
+/** minWarm: containers the platform keeps specialised for the function (provisioned concurrency). */
+export async function deployFunction(p: BenchPlatform, name: string, fixture: Fixture, backend: string, maxConcurrency = FUNCTION_MAX_CONCURRENCY, memoryMb = FUNCTION_MEMORY_MB, minWarm = 0): Promise<void> {
   const body = {
     name, runtime: fixture.runtime, handler: fixture.handler, files: fixture.files, memoryMb,
-    timeoutSec: 30, backend, maxConcurrency, description: `stratus bench ${fixture.id}`,
+    timeoutSec: 30, backend, maxConcurrency, minWarm, description: `stratus bench ${fixture.id}`,
   };
   const r = await sendJson('POST', `${p.gatewayUrl}/api/v1/functions`, body);
   if (r.status !== 201 && r.status !== 200) throw new Error(`deploying ${name} answered ${r.status}: ${r.text.slice(0, 300)}`);
@@ -107,4 +108,16 @@ export async function containerOf(p: BenchPlatform, fnName: string): Promise<str
   const mine = status.containers.filter((c) => c.function === fnName && (c.state === 'idle' || c.state === 'busy'));
   mine.sort((a, b) => (b.lastUsedAt || '').localeCompare(a.lastUsedAt || ''));
   return mine[0]?.id;
+}
+
+/** Waits (bounded) until the agent holds exactly `count` containers of the function; whether it did. */
+export async function waitForContainers(p: BenchPlatform, name: string, count: number, timeoutMs = 60_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const status = await p.agentStatus().catch(() => undefined);
+    const held = status?.containers.filter((c) => c.function === name && (c.state === 'idle' || c.state === 'busy')).length;
+    if (held === count) return true;
+    await sleep(250);
+  }
+  return false;
 }

@@ -20,7 +20,7 @@ import { costRows, ratios, targets } from './analysis.ts';
 import type { BenchContext, PlatformContext } from './context.ts';
 import { containersWithLabel, removeContainers, runtimeImages } from './docker.ts';
 import { selectFixtures, tempRoot, writeFixture, type Fixture } from './fixtures.ts';
-import { deleteFunctions, deployFunction, setFunctionMemoryMb, waitForPoolSettled } from './functions.ts';
+import { deleteFunctions, deployFunction, setFunctionMemoryMb, waitForContainers, waitForPoolSettled } from './functions.ts';
 import { closeClient, request } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
@@ -225,6 +225,9 @@ export async function main(argv: string[]): Promise<number> {
   return ctx.failures.length ? 1 : 0;
 }
 
+/** Containers of each side's function in the metrics comparison (its max_concurrency and min_warm). */
+const PAIRED_CONTAINERS = 3;
+
 type StepFn = <T>(label: string, fn: () => Promise<T>, summary: (v: T) => string) => Promise<T | undefined>;
 
 /**
@@ -256,7 +259,14 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
         const sides = started.map((platform, i): Side => ({
           ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-p${roles[i]}-${fixture.id}-${backend}`, metrics: roles[i],
         }));
-        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, undefined, opts.metricsMemoryMb);
+        // Each side gets the same containers, no more and no fewer (max_concurrency = min_warm). Left to
+        // scale, the pools of one run's sides were not alike (containers created for the function 2, 3
+        // and 4, pre-warmed ones 12, 11 and 9; specialised pre-warmed ones carry no function label, so
+        // how many served each side is not known), and the side with the fewest created was fastest.
+        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, PAIRED_CONTAINERS, opts.metricsMemoryMb, PAIRED_CONTAINERS);
+        for (const s of sides) {
+          if (!(await waitForContainers(s.ctx.platform, s.fnName, PAIRED_CONTAINERS))) ctx.progress.log(`${s.fnName}: not ${PAIRED_CONTAINERS} containers after 60 s`);
+        }
         const atMemory = (rows: ResultRow[] | undefined) => rows?.map((r) => ({ ...r, memoryMb: opts.metricsMemoryMb, note: `functions at ${opts.metricsMemoryMb} MB; ${r.note ?? ''}` }));
         if (has(opts, 'warm')) {
           const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB ×${opts.warmCount} each, ${rounds} rounds`,
