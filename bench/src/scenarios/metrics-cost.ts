@@ -77,7 +77,8 @@ function addCpu(sum: Record<string, number>, before: Record<string, number>, aft
 
 /**
  * Round r's order. Two sides: on first in even rounds, off first in odd ones. Three: the six orders in
- * turn, so each side runs first, second and third, after each of the others, equally often.
+ * turn, so in every six rounds each side runs first, second and third twice, and after each other
+ * side at least twice.
  */
 export function ordered<T>(sides: T[], round: number): T[] {
   if (sides.length !== 3) return round % 2 === 0 ? sides : [...sides].reverse();

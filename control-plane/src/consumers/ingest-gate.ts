@@ -8,9 +8,9 @@
 // delivering it as it came cost the control plane and NATS more than the records' publishing.
 // Past that age they store regardless, so a sustained saturation sees records at most that late,
 // never lost and never unbounded. A small batch (under `smallBatchBytes`, 12 KiB: about a hundred
-// records in the compact wire form, a few ms of CPU to store) never waits: it comes from a trickle of invocations, so what
-// keeps the host busy is something else (stem cells booting after `npm start`, another program), and
-// holding it back would only make the record late. The live stream and Prometheus counters do not
+// records in the compact wire form, a few ms of CPU to store) never waits: it comes from a trickle
+// of invocations, so what keeps the host busy is something else (stem cells booting after `npm
+// start`, another program), and holding it back would only make the record late. The live stream and Prometheus counters do not
 // go through here.
 import { cpuBusyPercent, hostCpuTimes, type CpuTimes } from '@stratus/common';
 

@@ -68,8 +68,8 @@ export function gatewayMetricsOf(app: FastifyInstance): GatewayMetrics | undefin
   return byApp.get(app);
 }
 
-// At most 2,000 items a message: in the compact form about 140 KB (form 1 took 186-215 bytes an
-// item, about 430 KB); what still does not fit NATS's max_payload is split by the pump (splitEvent).
+// At most 2,000 items a message: in the compact form about 120 KB (58 bytes an item with the bench's
+// names; form 1 took 186-237, about 430 KB); what still does not fit NATS's max_payload is split by the pump (splitEvent).
 // The rows name each function, backend and agent once per message.
 const MAX_ITEMS_PER_EVENT = 2_000;
 
