@@ -82,9 +82,28 @@ export function encodeInvocationBatch(events: InvocationEvent[]): CompactInvocat
   return { schema: WIRE_FORM_COMPACT, agentId: events[0]?.agentId ?? '', t0, fns, rows };
 }
 
+/**
+ * An invocation event whose startedAt / endedAt are epoch milliseconds (NaN when it has none), as
+ * the control plane's consumers read them: building each event's two ISO strings only to parse them
+ * again cost more than the rest of a record's decoding (0.6 µs for each toISOString here).
+ */
+export type InvocationEventMs = Omit<InvocationEvent, 'startedAt' | 'endedAt'> & { startedAt: number; endedAt: number };
+
 /** The events of a compact batch; rows that do not decode are counted in `invalid`. */
 export function decodeInvocationBatch(body: CompactInvocationBatch): { events: InvocationEvent[]; invalid: number } {
-  const events: InvocationEvent[] = [];
+  return readInvocationRows(body, isoOf);
+}
+
+/** decodeInvocationBatch with the times as epoch ms (an ISO string in a row is parsed). */
+export function decodeInvocationBatchMs(body: CompactInvocationBatch): { events: InvocationEventMs[]; invalid: number } {
+  return readInvocationRows(body, msOf);
+}
+
+const msOf = (t: number | string, t0: number): number => (typeof t === 'number' ? t0 + t : Date.parse(String(t ?? '')));
+
+function readInvocationRows<T>(body: CompactInvocationBatch, time: (t: number | string, t0: number) => T) {
+  type Event = Omit<InvocationEvent, 'startedAt' | 'endedAt'> & { startedAt: T; endedAt: T };
+  const events: Event[] = [];
   let invalid = 0;
   const fns = Array.isArray(body.fns) ? body.fns : [];
   const t0 = Number(body.t0) || 0;
@@ -95,7 +114,7 @@ export function decodeInvocationBatch(body: CompactInvocationBatch): { events: I
       continue;
     }
     const flags = Number(r[3]) || 0;
-    const e: InvocationEvent = {
+    const e: Event = {
       schema: 1,
       id: r[1],
       function: key[0],
@@ -107,8 +126,8 @@ export function decodeInvocationBatch(body: CompactInvocationBatch): { events: I
       errorType: r[17] ?? '',
       errorMessage: r[18] ?? '',
       coldStart: (flags & COLD_START) !== 0,
-      startedAt: isoOf(r[4], t0),
-      endedAt: isoOf(r[5], t0),
+      startedAt: time(r[4], t0),
+      endedAt: time(r[5], t0),
       queueMs: r[6],
       startMs: r[7],
       initMs: r[8],
@@ -186,19 +205,37 @@ export class OverheadRows {
   }
 }
 
+/** One overhead item with its time as epoch ms (NaN when it has none). */
+export type OverheadItemMs = Omit<OverheadEvent['items'][number], 'at'> & { at: number };
+
 /** An overhead event in either wire form as form 1's OverheadEvent; undefined if it is neither. */
 export function overheadEventOf(body: unknown): OverheadEvent | undefined {
   if (!body || typeof body !== 'object') return undefined;
+  if ((body as { schema?: unknown }).schema === 1 && Array.isArray((body as { items?: unknown }).items)) return body as OverheadEvent;
+  return readOverheadRows(body, (ms) => new Date(ms).toISOString());
+}
+
+/** The items of an overhead event in either wire form, times as epoch ms; undefined if it is neither. */
+export function overheadItemsMsOf(body: unknown): OverheadItemMs[] | undefined {
+  if (!body || typeof body !== 'object') return undefined;
+  const b = body as { schema?: unknown; items?: unknown };
+  if (b.schema === 1 && Array.isArray(b.items)) {
+    const eventAt = Date.parse(String((body as { at?: unknown }).at));
+    return (b.items as OverheadEvent['items']).filter((it) => it && typeof it === 'object').map((it) => ({ ...it, at: Date.parse(it.at) || eventAt }));
+  }
+  return readOverheadRows(body, (ms) => ms)?.items;
+}
+
+function readOverheadRows<T>(body: object, time: (ms: number) => T) {
   const b = body as { schema?: unknown; items?: unknown; keys?: OverheadKey[]; t0?: unknown; gatewayId?: unknown; id?: unknown; at?: unknown };
-  if (b.schema === 1 && Array.isArray(b.items)) return body as OverheadEvent;
   if (b.schema !== WIRE_FORM_COMPACT || !Array.isArray(b.items)) return undefined;
   const keys = Array.isArray(b.keys) ? b.keys : [];
   const t0 = Number(b.t0) || 0;
-  const items: OverheadEvent['items'] = [];
+  const items: (Omit<OverheadEvent['items'][number], 'at'> & { at: T })[] = [];
   for (const r of b.items as OverheadRow[]) {
     const key = Array.isArray(r) ? keys[r[1]] : undefined;
     if (!key || typeof r[0] !== 'string') continue;
-    items.push({ requestId: r[0], function: key[0], backend: key[1], agentId: key[2], overheadMs: Number(r[2]), endToEndMs: Number(r[3]), at: new Date(t0 + (Number(r[4]) || 0)).toISOString() });
+    items.push({ requestId: r[0], function: key[0], backend: key[1], agentId: key[2], overheadMs: Number(r[2]), endToEndMs: Number(r[3]), at: time(t0 + (Number(r[4]) || 0)) });
   }
-  return { schema: 1, gatewayId: String(b.gatewayId ?? ''), id: String(b.id ?? ''), at: String(b.at ?? ''), items };
+  return { schema: 1 as const, gatewayId: String(b.gatewayId ?? ''), id: String(b.id ?? ''), at: String(b.at ?? ''), items };
 }

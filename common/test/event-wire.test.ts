@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeInvocationBatch, OverheadRows, overheadEventOf, WIRE_FORM_COMPACT } from '../src/event-wire';
+import { decodeInvocationBatchMs, encodeInvocationBatch, OverheadRows, overheadEventOf, overheadItemsMsOf, WIRE_FORM_COMPACT } from '../src/event-wire';
 import { invocationEventsOf } from '../src/events';
 import { makeInvocationEvent } from '../src/testing/invocation-events';
 
@@ -44,6 +44,30 @@ describe('compact wire form of invocation batches', () => {
     const one = makeInvocationEvent();
     assert.deepEqual(invocationEventsOf(one).events, [one]);
     assert.deepEqual(invocationEventsOf([one, { schema: 9 }]), { events: [one], invalid: 1 });
+  });
+});
+
+describe('the consumers\' epoch-ms reading', () => {
+  it('gives the same events with their times as epoch ms, NaN for a time that is not one', () => {
+    const ended = Date.parse('2026-11-28T14:00:00.000Z');
+    const events = [makeInvocationEvent({ startedAt: new Date(ended - 3).toISOString(), endedAt: new Date(ended).toISOString() }), makeInvocationEvent({ startedAt: 'not a time', endedAt: '' })];
+    const wire = JSON.parse(JSON.stringify(encodeInvocationBatch(events)));
+    const { events: back, invalid } = decodeInvocationBatchMs(wire);
+    assert.equal(invalid, 0);
+    assert.deepEqual(back[0], { ...events[0], startedAt: ended - 3, endedAt: ended });
+    assert.ok(Number.isNaN(back[1].startedAt) && Number.isNaN(back[1].endedAt));
+  });
+
+  it('reads overhead items of either form with their times as epoch ms', () => {
+    const rows = new OverheadRows();
+    const t = Date.parse('2026-11-28T14:00:00.000Z');
+    rows.add('r1', 'f', 'docker', 'agent-a', 0.5, 1.5, t + 12);
+    const [compact] = rows.take('gw', () => 'id-1', 10).map((e) => JSON.parse(JSON.stringify(e)));
+    assert.deepEqual(overheadItemsMsOf(compact), [{ requestId: 'r1', function: 'f', backend: 'docker', agentId: 'agent-a', overheadMs: 0.5, endToEndMs: 1.5, at: t + 12 }]);
+    const item = { requestId: 'r2', function: 'f', backend: 'docker', agentId: 'a', overheadMs: 1, endToEndMs: 2 };
+    const form1 = { schema: 1, gatewayId: 'gw', id: 'x', at: '2026-11-28T14:00:01.000Z', items: [{ ...item, at: '2026-11-28T14:00:00.500Z' }, { ...item, at: 'junk' }, null] };
+    assert.deepEqual(overheadItemsMsOf(form1)?.map((i) => i.at), [t + 500, t + 1000], 'an item without a time takes its event\'s; a null item is left out');
+    assert.equal(overheadItemsMsOf({ schema: 3, items: [] }), undefined);
   });
 });
 

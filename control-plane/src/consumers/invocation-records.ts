@@ -9,13 +9,13 @@
 // stratus.v1.overhead.>) and stores them by request id (InvocationStore.setOverheads; reads join them
 // to their records, which may come before or after: batched, idempotent).
 import {
-  decodeInvocationBatch,
+  decodeInvocationBatchMs,
   ensureInvocationStream,
   ensureMetricsStream,
   INVOCATIONS_STREAM,
   isCompactInvocationBatch,
   METRICS_STREAM,
-  overheadEventOf,
+  overheadItemsMsOf,
   SUBJECTS,
   type InvocationEvent,
   type Logger,
@@ -78,7 +78,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     for (const msg of batch) {
       try {
         const body = JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
-        const rows = isCompactInvocationBatch(body) ? decodeInvocationBatch(body).events : ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]);
+        const rows = isCompactInvocationBatch(body) ? decodeInvocationBatchMs(body).events : ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]);
         parsed.push({ msg, rows: rows.map(eventToRow) });
       } catch (err) {
         stats.rejected++;
@@ -120,9 +120,9 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     const good: JsMsg[] = [];
     for (const msg of batch) {
       try {
-        const event = overheadEventOf(JSON.parse(new TextDecoder().decode(msg.data)));
+        const event = overheadItemsMsOf(JSON.parse(new TextDecoder().decode(msg.data)));
         if (!event) throw new Error('not an overhead event of a known wire form');
-        for (const it of event.items) if (it && typeof it.requestId === 'string') items.push({ requestId: it.requestId, overheadMs: Number(it.overheadMs) });
+        for (const it of event) if (it && typeof it.requestId === 'string') items.push({ requestId: it.requestId, overheadMs: Number(it.overheadMs) });
         good.push(msg);
       } catch (err) {
         stats.rejected++;

@@ -7,7 +7,7 @@
 // (AckPolicy.All would be cheaper but acks a lost delivery along with later ones: a silent loss.)
 import { AckPolicy, DeliverPolicy, nanos, type JsMsg, type NatsConnection } from 'nats';
 import type { Logger } from 'pino';
-import { EVENT_SCHEMA_VERSION, invocationEventsOf, overheadEventOf, type ThrottleEvent } from '@stratus/common';
+import { EVENT_SCHEMA_VERSION, decodeInvocationBatchMs, invocationEventsOf, isCompactInvocationBatch, overheadItemsMsOf, type ThrottleEvent } from '@stratus/common';
 import { publishedMs, type IngestGate } from '../consumers/ingest-gate';
 import { FETCH_EXPIRES_MS, PULL_AHEAD_BYTES, nextPullSize } from '../consumers/invocation-records';
 import { RollupAggregator } from './aggregator';
@@ -158,17 +158,17 @@ export class RollupConsumer {
     }
     const kind = m.subject.split('.')[2];
     if (kind === 'invocations') {
-      // one event or a batch of them per message
-      const { events, invalid } = invocationEventsOf(body);
+      // a compact batch (times read as epoch ms), or form 1's one event or array of them
+      const { events, invalid } = isCompactInvocationBatch(body) ? decodeInvocationBatchMs(body) : invocationEventsOf(body);
       for (const e of events) agg.addInvocation(e);
       this.stats.invalid += invalid;
       this.stats.processed += events.length;
       return;
     }
     if (kind === 'overhead') {
-      const event = overheadEventOf(body); // either wire form
-      if (event) {
-        agg.addOverhead(event);
+      const items = overheadItemsMsOf(body); // either wire form
+      if (items) {
+        agg.addOverhead(items);
         this.stats.processed++;
       } else this.stats.invalid++;
       return;
