@@ -124,7 +124,9 @@ export const invocations = pgTable(
     // every row) costs it nothing to store; a filter on 'ok' reads newest first by started_at.
     index('invocations_status_started_idx').on(t.status, t.startedAt.desc()).where(sql`status <> 'ok'`),
     index('invocations_agent_started_idx').on(t.agentId, t.startedAt.desc()),
-    index('invocations_search_idx').using('gin', t.searchVector),
+    // Only rows with words: a no-op's record has none, and a GIN index stores a placeholder entry
+    // for each NULL. A search (search_vector @@ ...) implies IS NOT NULL, so it still uses it.
+    index('invocations_search_idx').using('gin', t.searchVector).where(sql`search_vector IS NOT NULL`),
   ],
 );
 
@@ -141,7 +143,9 @@ export const invocationOverheads = pgTable(
     overheadMs: doublePrecision('overhead_ms').notNull(),
     receivedAt: timestamptz('received_at').notNull().defaultNow(),
   },
-  (t) => [index('invocation_overheads_received_idx').on(t.receivedAt)],
+  // BRIN: received_at grows with the table, and pruning by it is all this index is for; a block
+  // range summary costs an insert next to nothing, where a B-tree entry cost one per overhead.
+  (t) => [index('invocation_overheads_received_idx').using('brin', t.receivedAt)],
 );
 
 export type FunctionRow = typeof functions.$inferSelect;
