@@ -269,8 +269,8 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
         }
         const atMemory = (rows: ResultRow[] | undefined) => rows?.map((r) => ({ ...r, memoryMb: opts.metricsMemoryMb, note: `functions at ${opts.metricsMemoryMb} MB; ${r.note ?? ''}` }));
         if (has(opts, 'warm')) {
-          const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB ×${opts.warmCount} each, ${rounds} rounds`,
-            async () => atMemory(await pairedWarm(sides, fixture, backend, opts.warmCount, rounds))!, (r) => r.map((x) => `${x.metrics} ${latencyText(x)}`).join(' | '));
+          const rows = await step(`metrics on vs off: warm ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB ×${opts.metricsWarmCount} each, ${rounds} rounds`,
+            async () => atMemory(await pairedWarm(sides, fixture, backend, opts.metricsWarmCount, rounds))!, (r) => r.map((x) => `${x.metrics} ${latencyText(x)}`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
         if (has(opts, 'throughput')) {
