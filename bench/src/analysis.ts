@@ -67,7 +67,7 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
   for (const off of rows.filter((r) => r.metrics === 'off' && r.scenario.startsWith('metrics-'))) {
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
-    const kind = off.scenario === 'metrics-sustained' ? `sustained throughput (rounds of ${(off.durationSec ?? 0) / 2} s)` : 'throughput';
+    const kind = throughputKind(off);
     const at = off.memoryMb ? ` at ${off.memoryMb} MB` : '';
     if (off.scenario === 'metrics-warm') out.push({ name: `metrics cost${at}, warm p50 ${off.fn} ${off.backend}: % slower with metrics`, value: r2((100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50), detail: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms` });
     else out.push({ name: `metrics cost${at}, ${kind} ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s with metrics`, value: r2((100 * (off.rps - on.rps)) / off.rps), detail: `on ${on.rps}, off ${off.rps} req/s` });
@@ -110,7 +110,7 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
       out.push({ issue: 5, name: `metrics cost${at}, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)${floorText(rows, off)}`, pass: pct <= 5 });
     } else {
       const pct = (100 * (off.rps - on.rps)) / off.rps;
-      const kind = off.scenario === 'metrics-sustained' ? `sustained throughput (rounds of ${(off.durationSec ?? 0) / 2} s)` : 'throughput';
+      const kind = throughputKind(off);
       out.push({ issue: 5, name: `metrics cost${at}, ${kind} c=${off.concurrency} ${off.fn} ${off.backend}`, goal: '<= 5% fewer req/s', measured: `on ${on.rps}, off ${off.rps} req/s (${pct.toFixed(1)}%)${floorText(rows, off)}`, pass: pct <= 5 });
     }
   }
@@ -134,3 +134,12 @@ const floorText = (rows: ResultRow[], off: ResultRow): string => {
   const f = noiseFloor(rows, off);
   return f ? `; noise floor ${f.pct.toFixed(1)}% (a second metrics-off platform)` : '';
 };
+
+/**
+ * 'throughput', or for the sustained comparison 'sustained throughput (rounds of N s)': its row's
+ * duration is all its rounds', and latency.n their number (pairedThroughput).
+ */
+function throughputKind(row: ResultRow): string {
+  if (row.scenario !== 'metrics-sustained') return 'throughput';
+  return `sustained throughput (rounds of ${Math.round((row.durationSec ?? 0) / (row.latency.n || 1))} s)`;
+}

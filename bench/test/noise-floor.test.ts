@@ -39,3 +39,10 @@ test('the noise floor is the control against the metrics-off side, shown beside 
   assert.equal(targets(rows, 0).filter((x) => x.issue === 5).length, 1, 'the control makes no target of its own');
   assert.equal(noiseFloor([row('on', 1), row('off', 1)], row('off', 1)), undefined);
 });
+
+test('the sustained comparison names its round length from its rounds', () => {
+  const sustained = (metrics: ResultRow['metrics'], rps: number): ResultRow => ({ ...row(metrics, rps), scenario: 'metrics-sustained', durationSec: 120, latency: { ...row(metrics, rps).latency, n: 4 } });
+  const rows = [sustained('on', 950), sustained('off', 1000)];
+  assert.ok(ratios(rows).some((r) => r.name.includes('sustained throughput (rounds of 30 s)')), 'four rounds in 120 s: 30 s each');
+  assert.match(targets(rows, 0).find((x) => x.issue === 5)!.name, /rounds of 30 s/);
+});
