@@ -31,14 +31,14 @@ export interface BenchPlatform {
   stop(): Promise<void>;
 }
 
-async function postgresDatabase(name: string): Promise<string | undefined> {
+export async function postgresDatabase(name: string): Promise<string | undefined> {
   if (process.env.STRATUS_BENCH_PGLITE === '1') return undefined;
   const r = await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', `CREATE DATABASE "${name}"`], { timeoutMs: 15_000 });
   if (r.code !== 0) return undefined;
   return `postgres://postgres@127.0.0.1:5432/${name}`;
 }
 
-async function dropPostgresDatabase(name: string): Promise<void> {
+export async function dropPostgresDatabase(name: string): Promise<void> {
   await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-c', `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`], { timeoutMs: 15_000 });
 }
 
@@ -173,12 +173,12 @@ export function processCpuMs(pid: number | undefined): number {
 }
 
 /** PostgreSQL backends serving a database now (a backend's CPU counts from its start: read before and after a round). */
-async function databaseBackends(name: string): Promise<number[]> {
+export async function databaseBackends(name: string): Promise<number[]> {
   const r = await run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-Atc', `SELECT pid FROM pg_stat_activity WHERE datname = '${name}'`], { timeoutMs: 5_000 });
   return r.code === 0 ? r.stdout.split('\n').map(Number).filter((n) => n > 0) : [];
 }
 
-async function ingestionBacklog(url: string): Promise<number> {
+export async function ingestionBacklog(url: string): Promise<number> {
   const nc = await connect({ servers: url, name: 'stratus-bench' });
   try {
     const jsm = await nc.jetstreamManager();

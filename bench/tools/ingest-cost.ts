@@ -14,7 +14,7 @@ import path from 'node:path';
 import { connect, headers } from 'nats';
 import { encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, OverheadRows, SUBJECTS, type InvocationEvent } from '@stratus/common';
 import { freePorts, startTestNatsServer } from '../../common/src/testing/nats-server';
-import { processCpuMs } from '../src/platform';
+import { databaseBackends, dropPostgresDatabase, ingestionBacklog, postgresDatabase, processCpuMs } from '../src/platform';
 
 const N = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(N) || N < 1) throw new Error(`records: ${process.argv[2]} is not a positive integer`);
@@ -27,7 +27,8 @@ const psql = (database: string, command: string) =>
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', database, '-tAc', command], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-psql('postgres', `CREATE DATABASE ${db}`);
+const databaseUrl = await postgresDatabase(db);
+if (!databaseUrl) throw new Error(`could not create database ${db} on PostgreSQL at 127.0.0.1:5432`);
 const nats = await startTestNatsServer(undefined, { detached: true });
 const [controlPort] = await freePorts(1);
 const cp = spawn(
@@ -37,7 +38,7 @@ const cp = spawn(
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
-      ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${db}`, NATS_URL: nats.url, STRATUS_CONTROL_PORT: String(controlPort),
+      ...process.env, DATABASE_URL: databaseUrl, NATS_URL: nats.url, STRATUS_CONTROL_PORT: String(controlPort),
       STRATUS_INGEST_DEFER_MS: '0', STRATUS_LOG_LEVEL: 'warn', STRATUS_DATA_DIR: dataDir, STRATUS_PROFILE_DIR: '/tmp/ingest-profile',
     },
   },
@@ -80,10 +81,9 @@ try {
     for (const o of overheads.take('gateway-a', randomUUID, 2_000)) messages.push({ subject: SUBJECTS.overhead('gateway-a'), data: enc.encode(JSON.stringify(o)) });
   }
 
-  const backends = () => psql('postgres', `SELECT pid FROM pg_stat_activity WHERE datname = '${db}'`).split('\n').filter(Boolean).map(Number);
-  const cpu = () => ({ controlPlane: processCpuMs(cp.pid), postgres: backends().reduce((ms, pid) => ms + processCpuMs(pid), 0), nats: processCpuMs(nats.pid) });
+  const cpu = async () => ({ controlPlane: processCpuMs(cp.pid), postgres: (await databaseBackends(db)).reduce((ms, pid) => ms + processCpuMs(pid), 0), nats: processCpuMs(nats.pid) });
   if (profile) cp.kill('SIGUSR2');
-  const before = cpu();
+  const before = await cpu();
   const started = Date.now();
   const js = nc.jetstream();
   for (const m of messages) {
@@ -94,12 +94,10 @@ try {
   // stored: every record and overhead in the tables, and nothing left unacknowledged by any consumer
   for (;;) {
     const stored = Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT count(*) FROM invocation_overheads)'));
-    let pending = 0;
-    for (const stream of ['STRATUS_INVOCATIONS', 'STRATUS_METRICS']) for await (const c of jsm.consumers.list(stream)) pending += c.num_pending + c.num_ack_pending;
-    if (stored >= 2 * N && pending === 0) break;
+    if (stored >= 2 * N && (await ingestionBacklog(nats.url)) === 0) break;
     await sleep(200);
   }
-  const after = cpu();
+  const after = await cpu();
   if (profile) {
     cp.kill('SIGUSR2');
     await sleep(1_500);
@@ -113,6 +111,6 @@ try {
   cp.kill('SIGTERM');
   await new Promise((r) => (cp.exitCode === null ? cp.once('exit', r) : r(undefined)));
   await nats.stop();
-  psql('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  await dropPostgresDatabase(db);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
