@@ -22,6 +22,35 @@ export async function docker(args: string[], timeoutMs?: number): Promise<string
   return r.stdout;
 }
 
+/** Names of the containers attached to a network now (none when it does not exist). */
+export async function networkContainerNames(network: string): Promise<string[]> {
+  const r = await run('docker', ['network', 'inspect', '--format', '{{range .Containers}}{{.Name}} {{end}}', network], { timeoutMs: 15_000 });
+  return r.code === 0 ? r.stdout.split(/\s+/).filter(Boolean) : [];
+}
+
+/**
+ * Removes a network if it exists; returns why it could not, or undefined. A container removed a
+ * moment before can still hold an endpoint on it ("has active endpoints"): a CI run's bench left its
+ * network behind with one try (2026-11-28). So it retries for up to 15 s, and after 5 s it
+ * disconnects by force the containers the network listed before the platform stopped (`attached`):
+ * how Docker lets go of an endpoint whose container is gone.
+ */
+export async function removeNetwork(network: string, attached: string[] = []): Promise<string | undefined> {
+  const started = Date.now();
+  let forced = false;
+  for (;;) {
+    const r = await run('docker', ['network', 'rm', network], { timeoutMs: 15_000 });
+    const message = (r.stderr || r.stdout).trim();
+    if (r.code === 0 || /no such network|not found/i.test(message)) return undefined;
+    if (Date.now() - started > 15_000) return `docker network rm ${network}: ${message}`;
+    if (!forced && Date.now() - started > 5_000) {
+      forced = true;
+      for (const name of attached) await run('docker', ['network', 'disconnect', '--force', network, name], { timeoutMs: 15_000 });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 /** The OCI runtime name Docker knows each backend by. */
 export function ociRuntime(backend: BenchBackend): string {
   return backend === 'gvisor' ? 'runsc' : 'runc';

@@ -12,7 +12,7 @@ import { call, createClient, INVOCATIONS_STREAM, METRICS_STREAM } from '@stratus
 import { freePorts, startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { connect } from 'nats';
 import { getJson } from './http-client.ts';
-import { run } from './docker.ts';
+import { networkContainerNames, removeNetwork, run } from './docker.ts';
 import { processStat } from './memory.ts';
 
 export interface BenchPlatform {
@@ -113,6 +113,8 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
   const stop = () => (stopped ??= stopOnce());
   const stopOnce = async () => {
     stopping = true;
+    // Listed while the containers still exist: the names to disconnect by force if an endpoint sticks.
+    const attached = await networkContainerNames(network);
     // The gateway first, then the agent (removes its containers), then the control plane.
     for (const { child } of [...children].reverse()) {
       if (child.exitCode !== null || child.signalCode !== null) continue;
@@ -125,7 +127,8 @@ export async function startBenchPlatform(opts: StartPlatformOptions): Promise<Be
       }
     }
     fs.closeSync(logFd);
-    await run('docker', ['network', 'rm', network], { timeoutMs: 15_000 }); // fails harmlessly when never made
+    const left = await removeNetwork(network, attached);
+    if (left) opts.log(`  ${opts.name}: its function network stays behind: ${left}`);
     if (databaseUrl) await dropPostgresDatabase(dbName);
     await nats?.dispose();
   };
