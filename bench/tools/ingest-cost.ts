@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, headers } from 'nats';
-import { encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, OverheadRows, SUBJECTS, type InvocationEvent } from '@stratus/common';
+import { encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, INVOCATIONS_STREAM, OverheadRows, SUBJECTS, type InvocationEvent } from '@stratus/common';
 import { freePorts, startTestNatsServer } from '../../common/src/testing/nats-server';
 import { databaseBackends, dropPostgresDatabase, ingestionBacklog, postgresDatabase, processCpuMs } from '../src/platform';
 
@@ -53,7 +53,7 @@ try {
   // ready when the control plane has migrated and made its consumers
   for (let i = 0; ; i++) {
     let consumers = 0;
-    for await (const _ of jsm.consumers.list('STRATUS_INVOCATIONS')) consumers++;
+    for await (const _ of jsm.consumers.list(INVOCATIONS_STREAM)) consumers++;
     if (consumers >= 2) break;
     if (i > 200) throw new Error('the control plane did not start its consumers within 60 s');
     await sleep(300);

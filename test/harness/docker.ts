@@ -1,6 +1,7 @@
 // Docker queries for tests, through the docker CLI (what a person would type).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { removeNetwork as removeNetworkRetrying } from '../../bench/src/docker.ts';
 
 const run = promisify(execFile);
 
@@ -17,22 +18,12 @@ export async function removeContainers(ids: string[]): Promise<void> {
 }
 
 /**
- * Removes a network. A container removed a moment before can still hold an endpoint on it ("has
- * active endpoints"): a CI run left one network behind when this tried once. So it retries for up
- * to 10 s, then throws (the harness logs it as a failed cleanup step).
+ * Removes a network, retrying while a container removed a moment before still holds an endpoint on it
+ * (the bench's removeNetwork); throws when it still cannot (the harness logs a failed cleanup step).
  */
 export async function removeNetwork(name: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await run('docker', ['network', 'rm', name]);
-      return;
-    } catch (err) {
-      const message = String((err as { stderr?: string }).stderr || (err as Error).message);
-      if (/no such network|not found/i.test(message)) return;
-      if (attempt >= 40) throw new Error(`docker network rm ${name} still fails after 10 s: ${message.trim()}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  const left = await removeNetworkRetrying(name);
+  if (left) throw new Error(left);
 }
 
 export async function dockerAvailable(): Promise<boolean> {
