@@ -71,7 +71,7 @@ async function main() {
   }
   const opened = await openDatabase(config);
   try {
-    const store = new InvocationStore(opened.db);
+    const store = new InvocationStore(opened.db, opened.copyIn);
     const t0 = performance.now();
     for (let i = 0; i < total; i += batchSize) {
       const rows = Array.from({ length: Math.min(batchSize, total - i) }, (_, k) => row(i + k));

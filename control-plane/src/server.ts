@@ -89,7 +89,7 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
 
   const bus = new ChangeBus();
   const functions = new FunctionStore(db);
-  const invocations = new InvocationStore(db);
+  const invocations = new InvocationStore(db, database.copyIn);
   const heartbeatIntervalMs = deps.heartbeatIntervalMs ?? (Number(process.env.STRATUS_HEARTBEAT_INTERVAL_MS) || DEFAULT_HEARTBEAT_INTERVAL_MS);
   const nodes = new NodeRegistry({ db, bus, logger, heartbeatIntervalMs, lostAfterMs: deps.lostAfterMs, removeAfterMs: deps.removeLostAfterMs });
   await nodes.start();

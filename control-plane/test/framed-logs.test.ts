@@ -17,7 +17,7 @@ describe('framed logs on read', () => {
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-framed-'));
     opened = await openDatabase({ databaseUrl: undefined, dataDir: tmp });
-    store = new InvocationStore(opened.db);
+    store = new InvocationStore(opened.db, opened.copyIn);
   });
 
   after(async () => {

@@ -169,7 +169,7 @@ describe('ingest gate: consumers on a real nats-server and PGlite', () => {
     await ensureMetricsStream(nc);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-ingest-gate-'));
     opened = await openDatabase({ databaseUrl: undefined, dataDir: tmp });
-    store = new InvocationStore(opened.db);
+    store = new InvocationStore(opened.db, opened.copyIn);
     // small batches pass at once: below 2 KiB here (one record is about 490 bytes), so the 10- and
     // 30-record batches below are held and a lone record is not
     gate = new IngestGate({ maxDeferMs: 4_000, busyPercent: 85, sampleMs: 25, quietMs: 100, smallBatchBytes: 2_048, readCpu: scriptedCpu(percent) });

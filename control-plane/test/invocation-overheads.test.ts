@@ -3,7 +3,7 @@
 // set) PostgreSQL.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import type { NatsConnection } from 'nats';
 import { EVENT_SCHEMA_VERSION, SUBJECTS, connectNats, createLogger, ensureInvocationStream, ensureMetricsStream, type OverheadEvent } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
+import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { InvocationStore } from '../src/store/invocations-repo';
 import { invocationOverheads } from '../src/store/schema';
@@ -59,20 +60,12 @@ for (const storage of ['pglite', 'postgres'] as const) {
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-overheads-'));
       let url: string | undefined;
       if (storage === 'postgres') {
-        const { default: postgres } = await import('postgres');
-        const name = `stratus_oh_${randomBytes(4).toString('hex')}`;
-        const admin = postgres(ADMIN_URL!, { max: 1, onnotice: () => undefined });
-        await admin.unsafe(`CREATE DATABASE "${name}"`);
-        const u = new URL(ADMIN_URL!);
-        u.pathname = `/${name}`;
-        url = u.toString();
-        drop = async () => {
-          await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-          await admin.end();
-        };
+        const pg = await createScratchDatabase(ADMIN_URL!, 'stratus_oh');
+        url = pg.url;
+        drop = pg.drop;
       }
       opened = await openDatabase({ databaseUrl: url, dataDir: tmp });
-      store = new InvocationStore(opened.db);
+      store = new InvocationStore(opened.db, opened.copyIn);
       consumer = await startInvocationRecordsConsumer({ nc, invocations: store, logger });
     });
 

@@ -3,7 +3,7 @@
 // MetricsService queries give back exactly the known counts and percentiles.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,30 +28,13 @@ import { startMetrics, type MetricsModule } from '../src/metrics/index';
 import { writeRollups, pruneRollups, rollups } from '../src/metrics/rollup-store';
 import { RollupAggregator } from '../src/metrics/aggregator';
 import { RELATIVE_ERROR } from '../src/metrics/log-histogram';
+import { createScratchDatabase } from './scratch-database';
 
 const logger = createLogger('test');
 logger.level = 'warn';
 
 /** PostgreSQL for the store tests: STRATUS_TEST_DATABASE_URL (npm test sets it when one answers), else none. */
 const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
-
-async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const { default: postgres } = await import('postgres');
-  const name = `stratus_g_${randomBytes(4).toString('hex')}`;
-  const admin = postgres(ADMIN_URL!, { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(ADMIN_URL!);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const a = postgres(ADMIN_URL!, { max: 1, onnotice: () => undefined });
-      await a.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-      await a.end();
-    },
-  };
-}
 
 /** Calls a unary handler the way grpc-js would, returning its response. */
 function callHandler<Req, Res>(handler: unknown, request: Req): Promise<Res> {
@@ -133,7 +116,7 @@ for (const storage of ['postgres', 'pglite'] as const) {
       nc = await connectNats(nats.url);
       tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-g-metrics-'));
       if (storage === 'postgres') {
-        const pg = await createPgDatabase();
+        const pg = await createScratchDatabase(ADMIN_URL!, 'stratus_g');
         dropDb = pg.drop;
         opened = await openDatabase({ databaseUrl: pg.url, dataDir: tmp });
       } else {

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { StratusConfig } from '@stratus/common';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { copyInWith, noDelaySockets, type CopyIn } from './copy-in';
 
 export type Schema = typeof schema;
 /** The drizzle database both drivers give: use the query builder, not driver-specific results. */
@@ -17,6 +18,8 @@ export interface OpenedDatabase {
   driver: 'postgres' | 'pglite';
   /** Where the data lives, for logs (the URL without its password, or the PGlite folder). */
   location: string;
+  /** Bulk loading with COPY (PostgreSQL; PGlite has none here, and its stores insert instead). */
+  copyIn?: CopyIn;
   close(): Promise<void>;
 }
 
@@ -42,7 +45,9 @@ export async function openDatabase(config: Pick<StratusConfig, 'databaseUrl' | '
     const { default: postgres } = await import('postgres');
     const { drizzle } = await import('drizzle-orm/postgres-js');
     const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(config.databaseUrl, { max: 10, onnotice: () => {} });
+    // `socket` is an option the driver reads (connection.js, createSocket) but its types leave out.
+    const options = { max: 10, onnotice: () => {}, socket: noDelaySockets() };
+    const client = postgres(config.databaseUrl, options);
     const db = drizzle(client, { schema });
     try {
       if (migrateNow) await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
@@ -50,7 +55,13 @@ export async function openDatabase(config: Pick<StratusConfig, 'databaseUrl' | '
       await client.end({ timeout: 1 });
       throw err;
     }
-    return { db: db as unknown as Database, driver: 'postgres', location: redact(config.databaseUrl), close: () => client.end({ timeout: 5 }) };
+    return {
+      db: db as unknown as Database,
+      driver: 'postgres',
+      location: redact(config.databaseUrl),
+      copyIn: copyInWith(client),
+      close: () => client.end({ timeout: 5 }),
+    };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle } = await import('drizzle-orm/pglite');

@@ -1,0 +1,138 @@
+// Records and overheads loaded with COPY read back exactly as the INSERT path stores them, a COPY
+// refused for a duplicate rejects (the driver left it hanging: copy-in.ts) and is stored by INSERT
+// instead. Real PostgreSQL when STRATUS_TEST_DATABASE_URL is set (npm test sets it).
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
+import { copyValue, timestampFormatter } from '../src/store/copy-in';
+import { createScratchDatabase } from './scratch-database';
+import { openDatabase, type OpenedDatabase } from '../src/store/db';
+import { eventToRow, InvocationStore } from '../src/store/invocations-repo';
+
+const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
+
+describe('COPY text format', () => {
+  it('escapes what COPY reads as specials, and writes null as \\N', () => {
+    assert.equal(copyValue('plain'), 'plain');
+    assert.equal(copyValue('a\tb\nc\rd\\e'), 'a\\tb\\nc\\rd\\\\e');
+    assert.equal(copyValue('\\N'), '\\\\N', 'the text \\N is not a null');
+    assert.equal(copyValue(null), '\\N');
+    assert.equal(copyValue(undefined), '\\N');
+    assert.equal(copyValue(true), 't');
+    assert.equal(copyValue(false), 'f');
+    assert.equal(copyValue(12.5), '12.5');
+  });
+
+  it('formats epoch ms as toISOString does, across seconds and for any ms', () => {
+    const format = timestampFormatter();
+    const base = Date.UTC(2026, 10, 28, 21, 54, 59, 0);
+    for (const ms of [base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 1007, base - 1, 0, -1, 1e15, -62198755200000, 253402300800000]) {
+      assert.equal(format(ms), new Date(ms).toISOString(), `at ${ms}`);
+    }
+    assert.equal(format(base + 0.5), new Date(base + 0.5).toISOString(), 'a fraction of a ms as toISOString has it');
+  });
+});
+
+describe('records and overheads through COPY (postgres)', { skip: ADMIN_URL ? false : 'STRATUS_TEST_DATABASE_URL is not set (no PostgreSQL)' }, () => {
+  let opened: OpenedDatabase;
+  let copying: InvocationStore;
+  let inserting: InvocationStore;
+  let tmp: string;
+  let drop = async () => {};
+
+  before(async () => {
+    const pg = await createScratchDatabase(ADMIN_URL!, 'stratus_copy');
+    drop = pg.drop;
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-copy-'));
+    opened = await openDatabase({ databaseUrl: pg.url, dataDir: tmp });
+    assert.ok(opened.copyIn, 'PostgreSQL opens with COPY');
+    copying = new InvocationStore(opened.db, opened.copyIn);
+    inserting = new InvocationStore(opened.db);
+  });
+
+  after(async () => {
+    await opened?.close();
+    await drop();
+    if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  // Values COPY's text format must carry: its specials, a text reading \N, unicode, a missing end,
+  // extreme numbers, times in the same second and across seconds.
+  const tricky = () => {
+    const ended = Date.UTC(2026, 10, 28, 12, 0, 0, 7);
+    return [
+      makeInvocationEvent({ function: 'tab\tand\nnewline', agentId: 'back\\slash', runtime: '\\N', backend: 'ünïcødé ☃', endedAt: new Date(ended).toISOString(), durationMs: 3 }),
+      makeInvocationEvent({ function: 'f', endedAt: undefined as unknown as string, startedAt: new Date(ended - 1000).toISOString(), queueMs: 1e-7, cpuMs: 123456789.125, maxMemoryMb: 2_147_483_647 }),
+      makeInvocationEvent({ function: 'f', endedAt: new Date(ended + 993).toISOString(), durationMs: 0.001, logsTruncated: true, logsBare: true }),
+      makeInvocationEvent({ function: 'f', endedAt: new Date(ended + 1_000).toISOString(), coldStart: true, status: 'ok', initMs: 250.25 }),
+    ].map(eventToRow);
+  };
+  const readBack = async (ids: string[]) => {
+    const out: Record<string, unknown>[] = [];
+    for (const id of ids) {
+      const { id: _id, ...rest } = (await copying.get(id)) as unknown as Record<string, unknown>;
+      // framed logs name the request id, which is all the two sides' records differ in
+      out.push({ ...rest, logs: String(rest.logs).replaceAll(id, '<id>') });
+    }
+    return out;
+  };
+
+  it('stores quiet records through COPY and reads them back as the INSERT path stores them', async () => {
+    const viaCopy = tricky();
+    const viaInsert = viaCopy.map((r) => ({ ...r, id: randomUUID() }));
+    const fallbacks = copying.copyFallbacks;
+    assert.equal(await copying.insert(viaCopy), viaCopy.length);
+    assert.equal(copying.copyFallbacks, fallbacks, 'no COPY was refused');
+    assert.equal(await inserting.insert(viaInsert), viaInsert.length);
+    assert.deepEqual(await readBack(viaCopy.map((r) => r.id)), await readBack(viaInsert.map((r) => r.id)));
+    const [first] = await readBack([viaCopy[0].id]);
+    assert.equal(first.function, 'tab\tand\nnewline');
+    assert.equal(first.runtime, '\\N');
+  });
+
+  it('a batch with records already stored: the COPY is refused, and INSERT stores only the new ones', async () => {
+    const old = tricky();
+    assert.equal(await copying.insert(old), old.length);
+    const fresh = tricky();
+    const fallbacks = copying.copyFallbacks;
+    assert.equal(await copying.insert([...old, ...fresh]), fresh.length);
+    assert.equal(copying.copyFallbacks, fallbacks + 1);
+    assert.equal(await copying.insert(old), 0, 'a redelivery adds nothing');
+  });
+
+  it('records with words to index go through INSERT and are found by search', async () => {
+    const rows = [
+      makeInvocationEvent({ logs: 'quiet\tline with zebraword\n' }),
+      makeInvocationEvent({ status: 'function_error', errorType: 'ValueError', errorMessage: 'bad input' }),
+      makeInvocationEvent(),
+    ].map(eventToRow);
+    assert.equal(await copying.insert(rows), 3);
+    assert.deepEqual((await copying.list({ search: 'zebraword' })).map((r) => r.id), [rows[0].id]);
+    assert.deepEqual((await copying.list({ search: 'ValueError' })).map((r) => r.id), [rows[1].id]);
+  });
+
+  it('overheads: COPY for new request ids, an upsert when one is stored already', async () => {
+    const a = `oh-${randomUUID()}`;
+    const b = `oh-${randomUUID()}`;
+    const fallbacks = copying.copyFallbacks;
+    assert.equal(await copying.setOverheads([{ requestId: a, overheadMs: 1.5 }, { requestId: b, overheadMs: 2 }, { requestId: a, overheadMs: 1.75 }]), 2);
+    assert.equal(copying.copyFallbacks, fallbacks);
+    assert.equal(await copying.setOverheads([{ requestId: a, overheadMs: 4.25 }]), 1);
+    assert.equal(copying.copyFallbacks, fallbacks + 1);
+    const rec = eventToRow(makeInvocationEvent({ id: a }));
+    await copying.insert([rec]);
+    assert.equal((await copying.get(a)).overheadMs, 4.25);
+  });
+
+  it('copyIn rejects with the server error for a duplicate key, and the connection serves on', async () => {
+    const id = randomUUID();
+    await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t1\n`);
+    await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
+    await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `x\tnot-a-number\n`), /invalid input syntax/);
+    for (let i = 0; i < 12; i++) await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${randomUUID()}\t${i}\n`);
+  });
+});
