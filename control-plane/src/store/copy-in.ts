@@ -1,6 +1,6 @@
 // Bulk loading with COPY ... FROM STDIN on the `postgres` driver. Storing invocation records this way
 // cost PostgreSQL 19-21 µs of CPU a row, against 26-33 as INSERT ... SELECT FROM unnest(one array
-// per column): the same rows and indexes, 200 batches of 256 (docs/metrics.md).
+// per column): the same rows and indexes, 200 batches of 256 (docs/benchmarks.md, "Storing with COPY").
 import net from 'node:net';
 import type { Sql } from 'postgres';
 
@@ -57,6 +57,7 @@ const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 export function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (typeof v === 'number') return String(v);
   const text = typeof v === 'string' ? v : String(v);
   return COPY_SPECIAL.test(text) ? text.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]) : text;
 }

@@ -136,7 +136,7 @@ export class InvocationStore {
   /**
    * Stores records, ignoring ids already stored. Returns how many were new. Rows with nothing to
    * index for search (no error, no output of the function: a quiet function's every call) are
-   * loaded with COPY, which cost PostgreSQL about a quarter less CPU a row (copy-in.ts); a COPY is all
+   * loaded with COPY, which cost PostgreSQL a quarter to a third less CPU a row (copy-in.ts); a COPY is all
    * or nothing, so one refused for a duplicate id goes again as an INSERT that skips it. Rows with
    * words to index need the statement's to_tsvector, so they are always an INSERT.
    */
