@@ -17,6 +17,7 @@ import { startGateway, type Gateway } from '../../http-gateway/src/server';
 import { unaryCall } from '../../http-gateway/src/admin/control-clients';
 import { runCli } from '../../cli/src/main';
 import { containersWithLabels, removeContainers, removeNetwork } from './docker';
+import { createScratchDatabase } from '../../control-plane/test/scratch-database';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -132,21 +133,6 @@ export function agentEnvFor(config: StratusConfig): Record<string, string> {
   };
 }
 
-async function createPostgresDatabase(name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const { default: postgres } = await import('postgres');
-  const admin = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => undefined });
-  await admin.unsafe(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
-    async drop() {
-      const a = postgres('postgres://postgres@127.0.0.1:5432/postgres', { max: 1, onnotice: () => undefined });
-      await a.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => undefined);
-      await a.end();
-    },
-  };
-}
-
 export async function startPlatform(opts: PlatformOptions = {}): Promise<Platform> {
   const id = `t${randomBytes(3).toString('hex')}`;
   const label = `stratus-test-${id}`;
@@ -163,7 +149,7 @@ export async function startPlatform(opts: PlatformOptions = {}): Promise<Platfor
 
     let databaseUrl: string | undefined;
     if (opts.storage === 'postgres') {
-      const db = await createPostgresDatabase(`stratus_${id}`);
+      const db = await createScratchDatabase('postgres://postgres@127.0.0.1:5432/postgres', `stratus_${id}`);
       databaseUrl = db.url;
       cleanups.push(() => db.drop());
     }
