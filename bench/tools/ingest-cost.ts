@@ -1,9 +1,11 @@
 // What storing invocation records costs, with no invocations around: starts a control plane on a
 // database of its own (PostgreSQL on 127.0.0.1) and a NATS server of its own, publishes N no-op
-// records as agents do (compact batches of 256) with their gateway overheads, waits until the
-// records, the overheads and the roll-ups are all stored, and prints the CPU per record of the
-// control plane, the database's backends and NATS. Removes its database and NATS server after.
+// records as agents do (compact batches of 256) with their gateway overheads in them, waits until
+// the records and the roll-ups are all stored, and prints the CPU per record of the control plane,
+// the database's backends and NATS. Removes its database and NATS server after.
 //   npx tsx bench/tools/ingest-cost.ts [records=100000]
+//   STRATUS_OVERHEAD_EVENTS=1 ...: the overheads as OverheadEvents of their own instead (what a
+//   gateway publishes when it cannot send them back to the agent; before 2026-12-07 every one)
 //   STRATUS_PROFILE=1 ...: also writes a V8 profile of the control plane to /tmp/ingest-profile/
 // The ingest gate is off (STRATUS_INGEST_DEFER_MS=0): this measures storing, not when it happens.
 import { execFileSync, spawn } from 'node:child_process';
@@ -19,6 +21,7 @@ import { databaseBackends, dropPostgresDatabase, ingestionBacklog, postgresDatab
 const N = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(N) || N < 1) throw new Error(`records: ${process.argv[2]} is not a positive integer`);
 const BATCH = 256;
+const overheadEvents = process.env.STRATUS_OVERHEAD_EVENTS === '1';
 const profile = process.env.STRATUS_PROFILE === '1';
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const db = `stratus_ingest_cost_${process.pid}`;
@@ -73,12 +76,12 @@ try {
       events.push({
         schema: 1, id, function: 'noop-py', version: 1, agentId: 'agent-a', backend: 'docker', runtime: 'python3.11', status: 'ok', errorType: '', errorMessage: '',
         coldStart: false, startedAt: new Date(t).toISOString(), endedAt: new Date(t + 1).toISOString(), queueMs: 0.012, startMs: 0, initMs: 0, durationMs: 0.734,
-        billedMs: 1, overheadMs: 0, maxMemoryMb: 21, cpuMs: 0.61, requestBytes: 2, responseBytes: 4, memoryMb: 1769, logs: '', logsTruncated: false, logsBare: true,
+        billedMs: 1, overheadMs: overheadEvents ? 0 : 0.412, maxMemoryMb: 21, cpuMs: 0.61, requestBytes: 2, responseBytes: 4, memoryMb: 1769, logs: '', logsTruncated: false, logsBare: true,
       });
       overheads.add(id, 'noop-py', 'docker', 'agent-a', 0.412, 1.146, Math.floor(t + 1));
     }
     messages.push({ subject: SUBJECTS.invocation('agent-a'), data: enc.encode(JSON.stringify(encodeInvocationBatch(events))) });
-    for (const o of overheads.take('gateway-a', randomUUID, 2_000)) messages.push({ subject: SUBJECTS.overhead('gateway-a'), data: enc.encode(JSON.stringify(o)) });
+    if (overheadEvents) for (const o of overheads.take('gateway-a', randomUUID, 2_000)) messages.push({ subject: SUBJECTS.overhead('gateway-a'), data: enc.encode(JSON.stringify(o)) });
   }
 
   const cpu = async () => ({ controlPlane: processCpuMs(cp.pid), postgres: (await databaseBackends(db)).reduce((ms, pid) => ms + processCpuMs(pid), 0), nats: processCpuMs(nats.pid) });
@@ -94,7 +97,7 @@ try {
   // stored: every record and overhead in the tables, and nothing left unacknowledged by any consumer
   for (;;) {
     const stored = Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT count(*) FROM invocation_overheads)'));
-    if (stored >= 2 * N && (await ingestionBacklog(nats.url)) === 0) break;
+    if (stored >= (overheadEvents ? 2 : 1) * N && (await ingestionBacklog(nats.url)) === 0) break;
     await sleep(200);
   }
   const after = await cpu();
@@ -103,7 +106,7 @@ try {
     await sleep(1_500);
   }
   const perRecord = (k: keyof typeof before) => (((after[k] - before[k]) * 1000) / N).toFixed(1);
-  console.log(`${N} records (and their overheads) stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`${N} records (their overheads ${overheadEvents ? 'as events of their own' : 'in them'}) stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`CPU µs per record: control plane ${perRecord('controlPlane')}, PostgreSQL ${perRecord('postgres')}, NATS ${perRecord('nats')} (publishing included)`);
   console.log(`on disk: ${psql(db, "SELECT pg_size_pretty(pg_total_relation_size('invocations')) || ' records, ' || pg_size_pretty(pg_total_relation_size('invocation_overheads')) || ' overheads'")}`);
   await nc.close();

@@ -79,4 +79,16 @@ describe('roll-up aggregator', () => {
     assert.equal(overheads.overheadSumMs, 2);
     assert.equal(overheads.overheadCount, 2);
   });
+
+  it('folds the overhead a record carries (the gateway sent it back to the agent), and counts a record without one as none', () => {
+    const agg = new RollupAggregator();
+    const at = new Date(t0 + 1_000).toISOString();
+    agg.addInvocation(makeInvocationEvent({ function: 'hello', agentId: 'agent-1', backend: 'docker', endedAt: at, overheadMs: 0.75 }));
+    agg.addInvocation(makeInvocationEvent({ function: 'hello', agentId: 'agent-1', backend: 'docker', endedAt: at, overheadMs: 0 }));
+    agg.addOverhead([{ requestId: 'r3', function: 'hello', backend: 'docker', agentId: 'agent-1', overheadMs: 0.25, endToEndMs: 2, at: t0 + 1_000 }]);
+    const [fine] = agg.drain().filter((d) => d.resolutionSec === 10);
+    assert.equal(fine!.invocations, 2);
+    assert.equal(fine!.overheadCount, 2, 'one in a record, one in an overhead event');
+    assert.equal(fine!.overheadSumMs, 1);
+  });
 });

@@ -115,3 +115,66 @@ test('an invocation answered before its turn ended (the gateway closing) is neve
     await shutdownServer(server);
   }
 });
+
+test('takes overheads to an agent that says it takes them: with the next invocations, or alone after a moment', async () => {
+  const seen: { requests: string[]; overheads: string[] }[] = [];
+  let takes = true;
+  const { server, address } = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', (batch: InvokeBatch) => {
+        seen.push({ requests: batch.requests.map((r) => r.requestId), overheads: batch.overheads.map((o) => `${o.requestId}:${o.overheadMs}`) });
+        if (batch.requests.length > 0) call.write({ responses: batch.requests.map(answer), takesOverheads: takes });
+      });
+      call.on('end', () => call.end());
+    },
+  });
+  const streams = new AgentStreams(logger);
+  const uncarried: string[] = [];
+  streams.uncarriedOverheads = (agentId, items) => uncarried.push(...items.map((o) => `${agentId}/${o.requestId}`));
+  const overhead = (requestId: string, overheadMs: number) => ({ requestId, function: 'echo', backend: 'docker', overheadMs, endToEndMs: overheadMs + 1 });
+  try {
+    assert.equal(streams.carryOverhead('agent-1', overhead('before', 1)), false, 'no stream to the agent yet');
+    await invokeMany(streams, address, 1);
+    assert.equal(streams.carryOverhead('agent-1', overhead('req-0', 0.25)), true);
+    await invokeMany(streams, address, 2);
+    assert.deepEqual(seen[1], { requests: ['req-0', 'req-1'], overheads: ['req-0:0.25'] }, 'rode with the next invocations');
+    assert.equal(streams.carryOverhead('agent-1', overhead('req-1', 0.5)), true);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(seen[2], { requests: [], overheads: ['req-1:0.5'] }, 'sent alone when no invocation came');
+    assert.equal(streams.carryOverhead('agent-9', overhead('x', 1)), false, 'an agent the gateway has no stream to');
+    takes = false;
+    await invokeMany(streams, address, 1);
+    assert.equal(streams.carryOverhead('agent-1', overhead('req-0', 1)), false, 'the agent no longer says it takes them (an older release)');
+    assert.deepEqual(uncarried, []);
+  } finally {
+    streams.close();
+    await shutdownServer(server);
+  }
+});
+
+test('overheads held for an agent whose stream breaks are handed back, not lost', async () => {
+  let server: grpc.Server | undefined;
+  const agent = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', (batch: InvokeBatch) => {
+        if (batch.requests.some((r) => r.requestId === 'req-0')) call.write({ responses: batch.requests.map(answer), takesOverheads: true });
+        else call.destroy(new Error('agent died')); // the next batch: the stream breaks
+      });
+    },
+  });
+  server = agent.server;
+  const streams = new AgentStreams(logger);
+  const uncarried: string[] = [];
+  streams.uncarriedOverheads = (agentId, items) => uncarried.push(...items.map((o) => `${agentId}/${o.requestId}`));
+  try {
+    await invokeMany(streams, agent.address, 1);
+    assert.equal(streams.carryOverhead('agent-1', { requestId: 'req-0', function: 'echo', backend: 'docker', overheadMs: 0.3, endToEndMs: 1.3 }), true);
+    await server.forceShutdown();
+    server = undefined;
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(uncarried, ['agent-1/req-0']);
+  } finally {
+    streams.close();
+    if (server) await shutdownServer(server);
+  }
+});

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { AckPolicy, DeliverPolicy, type NatsConnection } from 'nats';
-import { INVOCATIONS_STREAM, SUBJECTS, connectNats, createLogger, invocationEventsOf, loadConfig, type GaugeEvent } from '@stratus/common';
+import { INVOCATIONS_STREAM, METRICS_STREAM, SUBJECTS, connectNats, createLogger, invocationEventsOf, loadConfig, overheadItemsMsOf, type GaugeEvent, type InvocationEvent } from '@stratus/common';
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { createAgentTelemetry, Outbox } from '../src/metrics/index';
@@ -25,19 +25,23 @@ const gauges = (): Omit<GaugeEvent, 'schema' | 'agentId' | 'at'> => ({
 
 /** Record ids in the invocation stream (messages carry one record or a batch), read with an ephemeral consumer. */
 async function idsInStream(nc: NatsConnection): Promise<string[]> {
+  return (await eventsInStream(nc)).map((e) => e.id);
+}
+
+async function eventsInStream(nc: NatsConnection): Promise<InvocationEvent[]> {
   const jsm = await nc.jetstreamManager();
   const info = await jsm.streams.info(INVOCATIONS_STREAM);
   const total = info.state.messages;
   const js = nc.jetstream();
   const ci = await jsm.consumers.add(INVOCATIONS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, inactive_threshold: 30e9 });
   const consumer = await js.consumers.get(INVOCATIONS_STREAM, ci.name);
-  const ids: string[] = [];
+  const ids: InvocationEvent[] = [];
   let messages = 0;
   while (messages < total) {
     const batch = await consumer.fetch({ max_messages: 1000, expires: 2000 });
     let got = 0;
     for await (const m of batch) {
-      ids.push(...invocationEventsOf(m.json<unknown>()).events.map((e) => e.id));
+      ids.push(...invocationEventsOf(m.json<unknown>()).events);
       got++;
     }
     messages += got;
@@ -95,6 +99,41 @@ describe('agent telemetry', () => {
       assert.match(text, /stratus_containers\{backend="gvisor",runtime="nodejs20.x",state="busy",agent="agent-t1"\} 1/);
       assert.match(text, /stratus_invocation_duration_seconds_bucket\{le="0.025",agent="agent-t1",function="echo",backend="docker"\} \d+/);
       execFileSync('promtool', ['check', 'metrics'], { input: text });
+    } finally {
+      await telemetry.close();
+      await nc.close();
+    }
+  });
+
+  it('puts the overheads a gateway sends back in their records, and publishes those that miss their batch', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0 });
+    const nc = await connectNats(nats.url);
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-oh', logger, sampleGauges: gauges });
+    const overhead = (requestId: string, overheadMs: number) => ({ requestId, function: 'echo', backend: 'docker', overheadMs, endToEndMs: overheadMs + 12.5 });
+    try {
+      assert.ok(telemetry.recordOverheads, 'an agent that publishes takes overheads');
+      const [early, inBatch, late] = ['early', 'in-batch', 'late'].map(() => makeInvocationEvent({ agentId: 'agent-oh', function: 'echo' }));
+      telemetry.recordOverheads([overhead(early.id, 0.75)]); // before its record: waits for it
+      telemetry.recordInvocation(early);
+      telemetry.recordInvocation(inBatch);
+      telemetry.recordInvocation(late);
+      telemetry.recordOverheads([overhead(inBatch.id, 0.5)]);
+      await waitFor(() => telemetry.stats().published >= 1); // the batch left
+      telemetry.recordOverheads([overhead(late.id, 2.25)]);
+
+      const overheads = new Map((await eventsInStream(nc)).map((e) => [e.id, e.overheadMs]));
+      assert.deepEqual([overheads.get(early.id), overheads.get(inBatch.id), overheads.get(late.id)], [0.75, 0.5, 0]);
+
+      const jsm = await nc.jetstreamManager();
+      const ci = await jsm.consumers.add(METRICS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, filter_subject: SUBJECTS.overhead('agent-oh') });
+      const consumer = await nc.jetstream().consumers.get(METRICS_STREAM, ci.name);
+      const messages = await consumer.fetch({ max_messages: 10, expires: 3_000 }); // published within a second
+      const items = [];
+      for await (const m of messages) {
+        items.push(...(overheadItemsMsOf(m.json<unknown>()) ?? []));
+        break;
+      }
+      assert.deepEqual(items.map((i) => [i.requestId, i.function, i.agentId, i.overheadMs]), [[late.id, 'echo', 'agent-oh', 2.25]], 'only the late one, once');
     } finally {
       await telemetry.close();
       await nc.close();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { FIXTURES, fixtureFiles, startPlatform, type Platform } from '../harness/index';
 import { followLive } from '../../http-gateway/src/live/client';
+import { gatewayMetricsOf } from '../../http-gateway/src/metrics/index';
 
 const LONG = { timeout: 300_000 };
 
@@ -78,6 +79,12 @@ describe('metrics end to end with two real agents', { timeout: 900_000 }, () => 
     const byAgent = await summary('agent');
     const agentsSeen = new Set(results.map((r) => r.agent));
     assert.deepEqual(new Set(byAgent.rows.map((r: any) => r.key)), agentsSeen);
+
+    // Each overhead went back to its agent on the invoke stream, so the gateway published none; the
+    // agent put it in the record, or (just missed its batch) published it itself.
+    const overheadOf = async (id: string) => ((await (await fetch(`${platform.gatewayUrl}/api/v1/invocations/${id}`)).json()) as any).overheadMs ?? 0;
+    for (const r of results.filter((x) => x.status === 200)) await waitFor(async () => (await overheadOf(r.requestId)) > 0, 30_000, `overhead of ${r.requestId} stored`);
+    assert.deepEqual(gatewayMetricsOf(platform.gateway.app)!.stats(), { queued: 0, published: 0 });
 
     const gw = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
     execFileSync('promtool', ['check', 'metrics'], { input: gw });

@@ -136,7 +136,12 @@ export class RollupAggregator {
     d.durationSumMs += r.durationMs || 0;
     d.gbSeconds += ((r.memoryMb || 128) / 1024) * billedSec;
     d.billedSeconds += billedSec;
-    // overhead comes from the gateways' OverheadEvents (the agent cannot measure it)
+    // The overhead is measured at the gateway: in the record when the gateway sent it back to the
+    // agent in time (0: not in it), else in an OverheadEvent of its own (addOverhead), never both.
+    if (r.overheadMs > 0) {
+      d.overheadSumMs += r.overheadMs;
+      d.overheadCount++;
+    }
     (d.latency ??= new LogHistogram()).recordMs(r.durationMs || 0);
   }
 

@@ -6,7 +6,7 @@
 // the next invocation opens a new one (grpc-js reconnects the channel underneath). Pending
 // invocations are bounded in time by a sweeper, not a timer each.
 import * as grpc from '@grpc/grpc-js';
-import { proto, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
+import { proto, type InvocationOverhead, type InvocationServiceClient, type InvokeResponse } from '@stratus/proto';
 import { createClient, createTurnBatcher, type Logger } from '@stratus/common';
 
 interface Outgoing {
@@ -16,7 +16,18 @@ interface Outgoing {
   requestId: string;
 }
 type SingleCall = grpc.ClientDuplexStream<Outgoing, InvokeResponse>;
-type BatchCall = grpc.ClientDuplexStream<{ requests: Outgoing[] }, { responses: InvokeResponse[] }>;
+type BatchCall = grpc.ClientDuplexStream<{ requests: Outgoing[]; overheads?: InvocationOverhead[] }, { responses: InvokeResponse[]; takesOverheads?: boolean }>;
+
+/** Overheads measured for invocations an agent answered, handed back when they cannot go to it on its stream. */
+export type UncarriedOverheads = (agentId: string, items: InvocationOverhead[]) => void;
+
+/**
+ * How long an overhead waits for a batch of invocations to ride with before it goes on a batch of
+ * its own: well inside the agent's 100 ms record batch, which it must reach to be put in its record.
+ */
+const OVERHEAD_WAIT_MS = 10;
+/** Overheads held for one agent at most; beyond that they are handed back (published on NATS). */
+const MAX_HELD_OVERHEADS = 4_096;
 
 /** Status of a synthetic answer when the agent could not be reached at all: the request was never sent. */
 export const UNREACHABLE = 'unreachable';
@@ -45,8 +56,17 @@ class AgentConnection {
   private batched = true;
   readonly pending = new Map<string, Pending>();
   private readonly outgoing = createTurnBatcher<Outgoing>((requests) => this.write(requests));
+  /** The agent said (InvokeResponseBatch.takes_overheads) that it puts overheads in its records. */
+  private takesOverheads = false;
+  private overheads: InvocationOverhead[] = [];
+  private overheadTimer: NodeJS.Timeout | undefined;
 
-  constructor(readonly id: string, readonly address: string, private readonly logger: Logger) {
+  constructor(
+    readonly id: string,
+    readonly address: string,
+    private readonly logger: Logger,
+    private readonly uncarried: UncarriedOverheads = () => undefined,
+  ) {
     this.client = createClient(proto.InvocationService, address);
   }
 
@@ -58,12 +78,43 @@ class AgentConnection {
     });
   }
 
+  /**
+   * Takes an overhead to the agent on its stream, with the next invocations (or alone after
+   * OVERHEAD_WAIT_MS); false when this agent's stream cannot carry it (not open, an older agent).
+   */
+  carry(item: InvocationOverhead): boolean {
+    if (!this.batched || !this.takesOverheads || !this.stream || this.overheads.length >= MAX_HELD_OVERHEADS) return false;
+    this.overheads.push(item);
+    this.overheadTimer ??= setTimeout(() => {
+      this.overheadTimer = undefined;
+      this.writeOverheads();
+    }, OVERHEAD_WAIT_MS);
+    return true;
+  }
+
+  private takeOverheads(): InvocationOverhead[] | undefined {
+    if (this.overheads.length === 0) return undefined;
+    const items = this.overheads;
+    this.overheads = [];
+    if (this.overheadTimer) clearTimeout(this.overheadTimer);
+    this.overheadTimer = undefined;
+    return items;
+  }
+
+  /** Sends the held overheads on a batch of their own, or hands them back if the stream is gone. */
+  private writeOverheads(): void {
+    const overheads = this.takeOverheads();
+    if (!overheads) return;
+    if (this.stream && this.batched) (this.stream as BatchCall).write({ requests: [], overheads });
+    else this.uncarried(this.id, overheads);
+  }
+
   /** Writes the requests still waiting (a broken stream may have answered some meanwhile). */
   private write(requests: Outgoing[]): void {
     const live = requests.filter((r) => this.pending.has(r.requestId));
     if (live.length === 0) return;
     const stream = this.stream ?? this.open();
-    if (this.batched) (stream as BatchCall).write({ requests: live });
+    if (this.batched) (stream as BatchCall).write({ requests: live, overheads: this.takeOverheads() });
     else for (const r of live) (stream as SingleCall).write(r);
   }
 
@@ -77,7 +128,12 @@ class AgentConnection {
       this.pending.delete(res.requestId);
       p.resolve(res);
     };
-    if (batched) stream.on('data', (batch: { responses: InvokeResponse[] }) => batch.responses.forEach(answered));
+    if (batched) {
+      stream.on('data', (batch: { responses: InvokeResponse[]; takesOverheads?: boolean }) => {
+        this.takesOverheads = batch.takesOverheads === true;
+        batch.responses.forEach(answered);
+      });
+    }
     else stream.on('data', answered);
     // 'error' comes without 'close' when the stream never connected; 'end' when the agent ends it.
     // Either way the stream is done: pending invocations on it fail and the next one opens a new stream.
@@ -86,6 +142,8 @@ class AgentConnection {
       if (done) return;
       done = true;
       if (this.stream === stream) this.stream = undefined;
+      const held = this.takeOverheads();
+      if (held) this.uncarried(this.id, held);
       if (this.pending.size > 0) {
         this.logger.warn({ agent: this.id, address: this.address, pending: this.pending.size, reason }, 'invoke stream to agent closed');
         this.failAll(`agent ${this.id} at ${this.address} is unreachable: ${reason}`, status);
@@ -127,6 +185,7 @@ class AgentConnection {
 
   close(): void {
     this.failAll('gateway is shutting down');
+    this.writeOverheads();
     this.stream?.end();
     this.stream?.cancel();
     this.stream = undefined;
@@ -137,6 +196,8 @@ class AgentConnection {
 export class AgentStreams {
   private readonly agents = new Map<string, AgentConnection>();
   private readonly sweeper: NodeJS.Timeout;
+  /** Where overheads go that no agent stream could take (the gateway's metrics set it: NATS). */
+  uncarriedOverheads: UncarriedOverheads = () => undefined;
 
   constructor(private readonly logger: Logger) {
     this.sweeper = setInterval(() => {
@@ -151,10 +212,15 @@ export class AgentStreams {
     let conn = this.agents.get(agentId);
     if (!conn || conn.address !== address) {
       conn?.close();
-      conn = new AgentConnection(agentId, address, this.logger);
+      conn = new AgentConnection(agentId, address, this.logger, (id, items) => this.uncarriedOverheads(id, items));
       this.agents.set(agentId, conn);
     }
     return conn.send(fn, version, payload, requestId, Date.now() + maxWaitMs);
+  }
+
+  /** Sends an invocation's overhead to the agent that ran it, for its record; false: publish it instead. */
+  carryOverhead(agentId: string, item: InvocationOverhead): boolean {
+    return this.agents.get(agentId)?.carry(item) ?? false;
   }
 
   /** The unary client of an agent (AgentService lives on the same server): for health checks. */

@@ -1,7 +1,8 @@
 // The gateway's metrics: GET /metrics (Prometheus text), the REST mapping of MetricsService
-// (/api/v1/metrics/summary, /series, /cost), and per invocation the platform overhead, published in
-// batches (compact OverheadEvents on stratus.v1.overhead.<gatewayId>, JetStream stream STRATUS_METRICS) so
-// the roll-ups and the stored records can carry it. See docs/metrics.md.
+// (/api/v1/metrics/summary, /series, /cost), and per invocation the platform overhead, so the
+// roll-ups and the stored records can carry it: sent back to the agent that ran the invocation on
+// its invoke stream (into its record), or where that cannot be, published in batches (compact
+// OverheadEvents on stratus.v1.overhead.<gatewayId>, JetStream stream STRATUS_METRICS). See docs/metrics.md.
 //
 // Invocations through POST /function/... are measured automatically from the X-Stratus-* headers
 // of the answer (an onResponse hook); other paths call recordGatewayInvocation().
@@ -25,6 +26,7 @@ import type { MetricsServiceClient } from '@stratus/proto';
 import { unaryCall } from '../admin/control-clients';
 import { sendError } from '../http-errors';
 import { GatewayPrometheus, type GatewayInvocation } from './gateway-prometheus';
+import type { AgentStreams } from '../invoke/agent-streams';
 
 export type { GatewayInvocation } from './gateway-prometheus';
 export { GatewayPrometheus } from './gateway-prometheus';
@@ -42,6 +44,11 @@ export interface MetricsRoutesDeps {
   gatewayId?: string;
   /** How often overhead batches are published (default 1000 ms). */
   overheadFlushMs?: number;
+  /**
+   * The invoker, whose agent streams take each overhead to the agent that ran the invocation (into
+   * its record); only what they cannot take is published here.
+   */
+  invoker?: { streams: Pick<AgentStreams, 'carryOverhead' | 'uncarriedOverheads'> };
 }
 
 export interface GatewayMetrics {
@@ -107,14 +114,21 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
   };
   const timer = setInterval(flush, deps.overheadFlushMs ?? 1_000);
   timer.unref();
+  const streams = publish ? deps.invoker?.streams : undefined;
+  const queue = (requestId: string, fn: string, backend: string, agentId: string, overheadMs: number, endToEndMs: number) => {
+    if (items.length >= 100_000) return; // NATS long gone and the outbox full: stop growing
+    items.add(requestId, fn, backend, agentId, overheadMs, endToEndMs);
+  };
+  if (streams) streams.uncarriedOverheads = (agentId, list) => list.forEach((o) => queue(o.requestId, o.function, o.backend, agentId, o.overheadMs, o.endToEndMs));
 
   const metrics: GatewayMetrics = {
     prometheus,
     recordGatewayInvocation(inv) {
       prometheus.invocation(inv);
       if (!publish || inv.durationMs <= 0 || !inv.requestId) return;
-      if (items.length >= 100_000) return; // NATS long gone and the outbox full: stop growing
-      items.add(inv.requestId, inv.function, inv.backend, inv.agentId, Math.max(0, inv.endToEndMs - inv.durationMs), inv.endToEndMs);
+      const overheadMs = Math.max(0, inv.endToEndMs - inv.durationMs);
+      const carried = streams?.carryOverhead(inv.agentId, { requestId: inv.requestId, function: inv.function, backend: inv.backend, overheadMs, endToEndMs: inv.endToEndMs });
+      if (!carried) queue(inv.requestId, inv.function, inv.backend, inv.agentId, overheadMs, inv.endToEndMs);
     },
     stats: () => ({ queued: items.length + outbox.held, published: pump.stats.published }),
     async close() {

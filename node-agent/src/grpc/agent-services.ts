@@ -23,11 +23,13 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
 
     /** The same in batches: the answers finished in one turn of the event loop go out as one message. */
     InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      const takesOverheads = invoker.takesOverheads();
       const answers = createTurnBatcher<InvokeResponseInput>((responses) => {
-        if (!call.cancelled && call.writable) call.write({ responses });
+        if (!call.cancelled && call.writable) call.write({ responses, takesOverheads });
       });
       const serve = serveOnStream(invoker, logger, call, (response) => answers.push(response), () => answers.flush());
       call.on('data', (batch: InvokeBatch) => {
+        if (batch.overheads.length > 0) invoker.recordOverheads(batch.overheads);
         for (const request of batch.requests) serve(request);
       });
     },

@@ -2,7 +2,7 @@
 // the function. Telemetry (logs, memory, CPU, the invocation record) is finished after the response.
 import { randomUUID } from 'node:crypto';
 import { EVENT_SCHEMA_VERSION, LIMITS, StratusError, type InvocationEvent, type Logger } from '@stratus/common';
-import type { FunctionSpec, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
+import type { FunctionSpec, InvocationOverhead, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
 import type { FunctionRegistry } from '../control/function-registry';
 import { ContainerExitError, type Lease, type PooledContainer, type WarmPool } from '../pool/warm-pool';
 import { RuntimeInitError, type InvocationOutcome } from '../pool/runtime-contract';
@@ -10,6 +10,8 @@ import { RuntimeInitError, type InvocationOutcome } from '../pool/runtime-contra
 export interface InvocationRecorder {
   recordInvocation(record: InvocationEvent): void;
   recordThrottle(fn: string, backend: string): void;
+  /** Puts the overheads a gateway measured into their records (none: the recorder does not take them). */
+  recordOverheads?(items: readonly InvocationOverhead[]): void;
 }
 
 export interface InvokerDeps {
@@ -63,6 +65,15 @@ export class Invoker {
    *    dead container is destroyed: the next call gets a fresh one);
    * 4. answer; then collect the invocation's logs and cgroup figures and hand the record to telemetry.
    */
+  /** Whether overheads sent on the invoke stream end up in the records (InvokeResponseBatch.takes_overheads). */
+  takesOverheads(): boolean {
+    return typeof this.deps.recorder?.recordOverheads === 'function';
+  }
+
+  recordOverheads(items: readonly InvocationOverhead[]): void {
+    this.deps.recorder?.recordOverheads?.(items);
+  }
+
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
     const requestId = req.requestId || randomUUID();
     const base: InvokeResponseInput = { requestId, agentId: this.deps.agentId, function: req.function, version: req.version };

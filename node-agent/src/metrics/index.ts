@@ -14,6 +14,7 @@ import type { NatsConnection } from 'nats';
 import type { Logger } from 'pino';
 import {
   EVENT_SCHEMA_VERSION,
+  OverheadRows,
   SUBJECTS,
   connectNats,
   encodeInvocationBatch,
@@ -27,6 +28,7 @@ import {
 import { DEFAULT_OUTBOX_LIMITS, JetStreamPump, Outbox, splitEvent, type OutboxLimits } from '@stratus/common';
 import { AgentPrometheus } from './prometheus';
 import { fitInvocationMessage } from './fit-message';
+import { OverheadMatcher, type OverheadItem } from './overhead-matcher';
 
 export { createHostSampler, type HostSample } from './host-sampler';
 export { Outbox, DEFAULT_OUTBOX_LIMITS } from '@stratus/common';
@@ -41,6 +43,8 @@ export interface AgentTelemetry {
   /** Never blocks; batched publishing on NATS JetStream, bounded buffer while NATS is down. */
   recordInvocation(record: InvocationEvent): void;
   recordThrottle(fn: string, backend: string): void;
+  /** Gateways' overheads for this agent's invocations, into their records (absent when nothing is published). */
+  recordOverheads?(items: readonly OverheadItem[]): void;
   close(): Promise<void>;
   /** Prometheus /metrics HTTP server of the agent (STRATUS_AGENT_METRICS_PORT, 0 = free port). */
   readonly metricsPort: number;
@@ -80,12 +84,14 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
   };
   const invocationSubject = SUBJECTS.invocation(agentId);
   const throttleSubject = SUBJECTS.throttles(agentId);
+  const overheadSubject = SUBJECTS.overhead(agentId);
   const pump = new JetStreamPump(outbox, {
     logger,
     onNoStream: async () => {
       if (nc) await ensureStreams(nc);
     },
-    oversize: (item, bytes, maxBytes) => (item.subject === invocationSubject ? fitInvocationMessage(item, bytes, maxBytes) : splitEvent(item, 'counts')),
+    oversize: (item, bytes, maxBytes) =>
+      item.subject === invocationSubject ? fitInvocationMessage(item, bytes, maxBytes) : splitEvent(item, item.subject === overheadSubject ? 'items' : 'counts'),
   });
   const prom = new AgentPrometheus({
     agentId,
@@ -140,6 +146,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     if (batch.length === 0) return;
     const events = batch;
     outbox.push({ subject: invocationSubject, msgId: events[0].id, payload: encodeInvocationBatch(events), bytes: batchBytes, records: events.length });
+    overheads.flushed();
     batch = [];
     batchBytes = 0;
     pump.kick();
@@ -155,7 +162,25 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     outbox.push({ subject: throttleSubject, msgId: event.id, payload: event, bytes: 200 + 100 * counts.length });
     pump.kick();
   };
-  const throttleTimer = setInterval(flushThrottles, THROTTLE_FLUSH_MS);
+
+  // Overheads that missed their record's batch (or whose record never came) are published as the
+  // gateways' OverheadEvents are, once a second with the throttles.
+  const lateOverheads = new OverheadRows();
+  const overheads = new OverheadMatcher((it) => {
+    if (lateOverheads.length < 100_000) lateOverheads.add(it.requestId, it.function, it.backend, agentId, it.overheadMs, it.endToEndMs);
+  });
+  const flushLateOverheads = () => {
+    overheads.sweep();
+    if (lateOverheads.length === 0) return;
+    for (const event of lateOverheads.take(agentId, randomUUID, 2_000)) {
+      outbox.push({ subject: overheadSubject, msgId: event.id, payload: event, bytes: 200 + 160 * event.items.length });
+    }
+    pump.kick();
+  };
+  const throttleTimer = setInterval(() => {
+    flushThrottles();
+    flushLateOverheads();
+  }, THROTTLE_FLUSH_MS);
   throttleTimer.unref();
 
   // gauges: sampled on an interval, core NATS (only the latest matters; a lost sample is harmless)
@@ -189,6 +214,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
         logger.debug({ err }, 'prometheus update failed');
       }
       if (!publish) return;
+      overheads.record(record);
       batch.push(record);
       batchBytes += 700 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
       if (batch.length >= BATCH_MAX_EVENTS || batchBytes >= BATCH_MAX_BYTES) flushBatch();
@@ -206,6 +232,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
       if (entry) entry.count++;
       else throttleCounts.set(key, { function: fn, backend, count: 1, at: new Date().toISOString() });
     },
+    ...(publish ? { recordOverheads: (items: readonly OverheadItem[]) => overheads.overheads(items) } : {}),
     stats: () => ({
       held: outbox.held,
       dropped: outbox.dropped,
@@ -222,6 +249,8 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
       clearInterval(throttleTimer);
       flushThrottles();
       flushBatch();
+      overheads.drain();
+      flushLateOverheads();
       await pump.close(5_000);
       if (outbox.held > 0) logger.warn({ held: outbox.held }, 'telemetry closed with unpublished events');
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -25,6 +25,7 @@ import type { GetStatusRequest as _stratus_v1_GetStatusRequest, GetStatusRequest
 import type { HeartbeatRequest as _stratus_v1_HeartbeatRequest, HeartbeatRequest__Output as _stratus_v1_HeartbeatRequest__Output } from './stratus/v1/HeartbeatRequest';
 import type { HeartbeatResponse as _stratus_v1_HeartbeatResponse, HeartbeatResponse__Output as _stratus_v1_HeartbeatResponse__Output } from './stratus/v1/HeartbeatResponse';
 import type { Invocation as _stratus_v1_Invocation, Invocation__Output as _stratus_v1_Invocation__Output } from './stratus/v1/Invocation';
+import type { InvocationOverhead as _stratus_v1_InvocationOverhead, InvocationOverhead__Output as _stratus_v1_InvocationOverhead__Output } from './stratus/v1/InvocationOverhead';
 import type { InvocationServiceClient as _stratus_v1_InvocationServiceClient, InvocationServiceDefinition as _stratus_v1_InvocationServiceDefinition } from './stratus/v1/InvocationService';
 import type { InvokeBatch as _stratus_v1_InvokeBatch, InvokeBatch__Output as _stratus_v1_InvokeBatch__Output } from './stratus/v1/InvokeBatch';
 import type { InvokeRequest as _stratus_v1_InvokeRequest, InvokeRequest__Output as _stratus_v1_InvokeRequest__Output } from './stratus/v1/InvokeRequest';
@@ -87,6 +88,7 @@ export interface ProtoGrpcType {
       HeartbeatRequest: MessageTypeDefinition<_stratus_v1_HeartbeatRequest, _stratus_v1_HeartbeatRequest__Output>
       HeartbeatResponse: MessageTypeDefinition<_stratus_v1_HeartbeatResponse, _stratus_v1_HeartbeatResponse__Output>
       Invocation: MessageTypeDefinition<_stratus_v1_Invocation, _stratus_v1_Invocation__Output>
+      InvocationOverhead: MessageTypeDefinition<_stratus_v1_InvocationOverhead, _stratus_v1_InvocationOverhead__Output>
       InvocationService: SubtypeConstructor<typeof grpc.Client, _stratus_v1_InvocationServiceClient> & { service: _stratus_v1_InvocationServiceDefinition }
       InvokeBatch: MessageTypeDefinition<_stratus_v1_InvokeBatch, _stratus_v1_InvokeBatch__Output>
       InvokeRequest: MessageTypeDefinition<_stratus_v1_InvokeRequest, _stratus_v1_InvokeRequest__Output>

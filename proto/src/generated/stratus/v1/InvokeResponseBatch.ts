@@ -4,8 +4,10 @@ import type { InvokeResponse as _stratus_v1_InvokeResponse, InvokeResponse__Outp
 
 export interface InvokeResponseBatch {
   'responses'?: (_stratus_v1_InvokeResponse)[];
+  'takesOverheads'?: (boolean);
 }
 
 export interface InvokeResponseBatch__Output {
   'responses': (_stratus_v1_InvokeResponse__Output)[];
+  'takesOverheads': (boolean);
 }
