@@ -21,7 +21,11 @@ export const SUBJECTS = {
   /** Throttled invocations counted by an agent, batched: stratus.v1.throttles.<agentId> (JetStream, STRATUS_METRICS). */
   throttles: (agentId: string) => `stratus.v1.throttles.${agentId}`,
   throttlesAll: 'stratus.v1.throttles.>',
-  /** Platform overhead measured at a gateway per request id, batched: stratus.v1.overhead.<gatewayId> (JetStream, STRATUS_METRICS; compact form 2, read with overheadEventOf). */
+  /**
+   * Platform overheads that could not go into their records (most ride back to the agent on the
+   * invoke stream), batched by the gateway or agent that holds them: stratus.v1.overhead.<its id>
+   * (JetStream, STRATUS_METRICS; compact form 2, read with overheadEventOf).
+   */
   overhead: (gatewayId: string) => `stratus.v1.overhead.${gatewayId}`,
   overheadAll: 'stratus.v1.overhead.>',
 } as const;

@@ -162,15 +162,7 @@ export class InvocationStore {
   private async copyRows(copyIn: CopyIn, rows: NewInvocationRow[]): Promise<number> {
     const timestamp = timestampFormatter();
     let text = '';
-    for (const r of rows) {
-      const values = columnValues(r);
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (i > 0) text += '\t';
-        text += TIME_INDEXES.has(i) && typeof v === 'number' ? timestamp(v) : copyValue(v);
-      }
-      text += '\n';
-    }
+    for (const r of rows) text += copyLine(r, timestamp);
     try {
       await copyIn('invocations', COLUMN_NAMES, text);
       return rows.length;
@@ -331,7 +323,6 @@ const COLUMNS: { name: string; type: string }[] = [
   ['response_bytes', 'int4'], ['memory_mb', 'int4'], ['logs', 'text'], ['logs_truncated', 'bool'], ['logs_bare', 'bool'],
 ].map(([name, type]) => ({ name, type }));
 const TIME_COLUMNS = new Set(['started_at', 'ended_at']);
-const TIME_INDEXES = new Set(COLUMNS.flatMap((c, i) => (TIME_COLUMNS.has(c.name) ? [i] : [])));
 const COLUMN_NAMES = COLUMNS.map((c) => c.name);
 const INSERT_COLUMNS = COLUMNS.map((c) => `"${c.name}"`).join(', ');
 /** The columns of unnest's r, as stored. */
@@ -361,9 +352,29 @@ export function arrayLiteral(values: readonly unknown[]): string {
   return out + '}';
 }
 
+const epochMs = (d: Date | null | undefined) => (d ? d.getTime() : null);
+const copyTime = (d: Date | null | undefined, timestamp: (ms: number) => string) => (d ? timestamp(d.getTime()) : '\\N');
+
+/**
+ * A row as a line of COPY's text format, its columns in the order of COLUMNS (copy-in.test.ts reads
+ * them back against the INSERT path). Written out rather than built from columnValues: the array
+ * per row and its walk were a fifth of the control plane's CPU for storing a record.
+ */
+function copyLine(r: NewInvocationRow, timestamp: (ms: number) => string): string {
+  const t = copyTime;
+  return (
+    `${copyValue(r.id)}\t${copyValue(r.function)}\t${r.version ?? 0}\t${copyValue(r.agentId ?? '')}\t${copyValue(r.backend ?? '')}\t` +
+    `${copyValue(r.runtime ?? '')}\t${copyValue(r.status)}\t${copyValue(r.errorType ?? '')}\t${copyValue(r.errorMessage ?? '')}\t` +
+    `${r.coldStart ? 't' : 'f'}\t${t(r.startedAt, timestamp)}\t${t(r.endedAt, timestamp)}\t` +
+    `${r.queueMs ?? 0}\t${r.startMs ?? 0}\t${r.initMs ?? 0}\t${r.durationMs ?? 0}\t${r.billedMs ?? 0}\t${r.overheadMs ?? 0}\t` +
+    `${r.maxMemoryMb ?? 0}\t${r.cpuMs ?? 0}\t${r.requestBytes ?? 0}\t${r.responseBytes ?? 0}\t${r.memoryMb ?? 0}\t` +
+    `${copyValue(r.logs ?? '')}\t${r.logsTruncated ? 't' : 'f'}\t${r.logsBare ? 't' : 'f'}\n`
+  );
+}
+
 /** A row's values in the order of COLUMNS; timestamps as epoch ms. */
 function columnValues(r: NewInvocationRow): unknown[] {
-  const ms = (d: Date | null | undefined) => (d ? d.getTime() : null);
+  const ms = epochMs;
   return [
     r.id, r.function, r.version ?? 0, r.agentId ?? '', r.backend ?? '', r.runtime ?? '', r.status, r.errorType ?? '',
     r.errorMessage ?? '', r.coldStart ?? false, ms(r.startedAt), ms(r.endedAt), r.queueMs ?? 0, r.startMs ?? 0, r.initMs ?? 0,
