@@ -133,8 +133,7 @@ class AgentConnection {
         this.takesOverheads = batch.takesOverheads === true;
         batch.responses.forEach(answered);
       });
-    }
-    else stream.on('data', answered);
+    } else stream.on('data', answered);
     // 'error' comes without 'close' when the stream never connected; 'end' when the agent ends it.
     // Either way the stream is done: pending invocations on it fail and the next one opens a new stream.
     let done = false;

@@ -57,14 +57,6 @@ export class Invoker {
     });
   }
 
-  /**
-   * 1. validate (payload size and JSON, the function known or fetched, its backend available);
-   * 2. lease a container of the function version (warm, pre-warmed and specialised, or new; queued
-   *    and throttled by the pool);
-   * 3. invoke through its Runtime API session, bounded by the function's timeout (a timed-out or
-   *    dead container is destroyed: the next call gets a fresh one);
-   * 4. answer; then collect the invocation's logs and cgroup figures and hand the record to telemetry.
-   */
   /** Whether overheads sent on the invoke stream end up in the records (InvokeResponseBatch.takes_overheads). */
   takesOverheads(): boolean {
     return typeof this.deps.recorder?.recordOverheads === 'function';
@@ -74,6 +66,14 @@ export class Invoker {
     this.deps.recorder?.recordOverheads?.(items);
   }
 
+  /**
+   * 1. validate (payload size and JSON, the function known or fetched, its backend available);
+   * 2. lease a container of the function version (warm, pre-warmed and specialised, or new; queued
+   *    and throttled by the pool);
+   * 3. invoke through its Runtime API session, bounded by the function's timeout (a timed-out or
+   *    dead container is destroyed: the next call gets a fresh one);
+   * 4. answer; then collect the invocation's logs and cgroup figures and hand the record to telemetry.
+   */
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
     const requestId = req.requestId || randomUUID();
     const base: InvokeResponseInput = { requestId, agentId: this.deps.agentId, function: req.function, version: req.version };
