@@ -22,6 +22,7 @@ const N = Number(process.argv[2] ?? 100_000);
 if (!Number.isInteger(N) || N < 1) throw new Error(`records: ${process.argv[2]} is not a positive integer`);
 const BATCH = 256;
 const overheadEvents = process.env.STRATUS_OVERHEAD_EVENTS === '1';
+const OVERHEAD_MS = 0.412;
 const profile = process.env.STRATUS_PROFILE === '1';
 const repoRoot = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const db = `stratus_ingest_cost_${process.pid}`;
@@ -76,9 +77,9 @@ try {
       events.push({
         schema: 1, id, function: 'noop-py', version: 1, agentId: 'agent-a', backend: 'docker', runtime: 'python3.11', status: 'ok', errorType: '', errorMessage: '',
         coldStart: false, startedAt: new Date(t).toISOString(), endedAt: new Date(t + 1).toISOString(), queueMs: 0.012, startMs: 0, initMs: 0, durationMs: 0.734,
-        billedMs: 1, overheadMs: overheadEvents ? 0 : 0.412, maxMemoryMb: 21, cpuMs: 0.61, requestBytes: 2, responseBytes: 4, memoryMb: 1769, logs: '', logsTruncated: false, logsBare: true,
+        billedMs: 1, overheadMs: overheadEvents ? 0 : OVERHEAD_MS, maxMemoryMb: 21, cpuMs: 0.61, requestBytes: 2, responseBytes: 4, memoryMb: 1769, logs: '', logsTruncated: false, logsBare: true,
       });
-      overheads.add(id, 'noop-py', 'docker', 'agent-a', 0.412, 1.146, Math.floor(t + 1));
+      if (overheadEvents) overheads.add(id, 'noop-py', 'docker', 'agent-a', OVERHEAD_MS, 1.146, Math.floor(t + 1));
     }
     messages.push({ subject: SUBJECTS.invocation('agent-a'), data: enc.encode(JSON.stringify(encodeInvocationBatch(events))) });
     if (overheadEvents) for (const o of overheads.take('gateway-a', randomUUID, 2_000)) messages.push({ subject: SUBJECTS.overhead('gateway-a'), data: enc.encode(JSON.stringify(o)) });

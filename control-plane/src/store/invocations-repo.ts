@@ -361,11 +361,10 @@ const copyTime = (d: Date | null | undefined, timestamp: (ms: number) => string)
  * per row and its walk were a fifth of the control plane's CPU for storing a record.
  */
 function copyLine(r: NewInvocationRow, timestamp: (ms: number) => string): string {
-  const t = copyTime;
   return (
     `${copyValue(r.id)}\t${copyValue(r.function)}\t${r.version ?? 0}\t${copyValue(r.agentId ?? '')}\t${copyValue(r.backend ?? '')}\t` +
     `${copyValue(r.runtime ?? '')}\t${copyValue(r.status)}\t${copyValue(r.errorType ?? '')}\t${copyValue(r.errorMessage ?? '')}\t` +
-    `${r.coldStart ? 't' : 'f'}\t${t(r.startedAt, timestamp)}\t${t(r.endedAt, timestamp)}\t` +
+    `${r.coldStart ? 't' : 'f'}\t${copyTime(r.startedAt, timestamp)}\t${copyTime(r.endedAt, timestamp)}\t` +
     `${r.queueMs ?? 0}\t${r.startMs ?? 0}\t${r.initMs ?? 0}\t${r.durationMs ?? 0}\t${r.billedMs ?? 0}\t${r.overheadMs ?? 0}\t` +
     `${r.maxMemoryMb ?? 0}\t${r.cpuMs ?? 0}\t${r.requestBytes ?? 0}\t${r.responseBytes ?? 0}\t${r.memoryMb ?? 0}\t` +
     `${copyValue(r.logs ?? '')}\t${r.logsTruncated ? 't' : 'f'}\t${r.logsBare ? 't' : 'f'}\n`
@@ -374,10 +373,9 @@ function copyLine(r: NewInvocationRow, timestamp: (ms: number) => string): strin
 
 /** A row's values in the order of COLUMNS; timestamps as epoch ms. */
 function columnValues(r: NewInvocationRow): unknown[] {
-  const ms = epochMs;
   return [
     r.id, r.function, r.version ?? 0, r.agentId ?? '', r.backend ?? '', r.runtime ?? '', r.status, r.errorType ?? '',
-    r.errorMessage ?? '', r.coldStart ?? false, ms(r.startedAt), ms(r.endedAt), r.queueMs ?? 0, r.startMs ?? 0, r.initMs ?? 0,
+    r.errorMessage ?? '', r.coldStart ?? false, epochMs(r.startedAt), epochMs(r.endedAt), r.queueMs ?? 0, r.startMs ?? 0, r.initMs ?? 0,
     r.durationMs ?? 0, r.billedMs ?? 0, r.overheadMs ?? 0, r.maxMemoryMb ?? 0, r.cpuMs ?? 0, r.requestBytes ?? 0,
     r.responseBytes ?? 0, r.memoryMb ?? 0, r.logs ?? '', r.logsTruncated ?? false, r.logsBare ?? false,
   ];
