@@ -1,11 +1,13 @@
 // What storing invocation records costs, with no invocations around: starts a control plane on a
-// database of its own (PostgreSQL on 127.0.0.1) and a NATS server of its own, publishes N no-op
-// records as agents do (compact batches of 256) with their gateway overheads in them, waits until
-// the records and the roll-ups are all stored, and prints the CPU per record of the control plane,
-// the database's backends and NATS. Removes its database and NATS server after.
+// database of its own (PostgreSQL on 127.0.0.1, or its embedded PGlite) and a NATS server of its
+// own, publishes N no-op records as agents do (compact batches of 256) with their gateway overheads
+// in them, waits until the records and the roll-ups are all stored, and prints the CPU per record of
+// the control plane, the database's backends and NATS. Removes its database and NATS server after.
 //   npx tsx bench/tools/ingest-cost.ts [records=100000]
 //   STRATUS_OVERHEAD_EVENTS=1 ...: the overheads as OverheadEvents of their own instead (what a
 //   gateway publishes when it cannot send them back to the agent; before 2026-12-07 every one)
+//   STRATUS_BENCH_PGLITE=1 ...: the control plane's embedded PGlite (npm start's default store), whose
+//   CPU is the control plane's own
 //   STRATUS_PROFILE=1 ...: also writes a V8 profile of the control plane to /tmp/ingest-profile/
 // The ingest gate is off (STRATUS_INGEST_DEFER_MS=0): this measures storing, not when it happens.
 import { execFileSync, spawn } from 'node:child_process';
@@ -31,8 +33,9 @@ const psql = (database: string, command: string) =>
   execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', database, '-tAc', command], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+const pglite = process.env.STRATUS_BENCH_PGLITE === '1';
 const databaseUrl = await postgresDatabase(db);
-if (!databaseUrl) throw new Error(`could not create database ${db} on PostgreSQL at 127.0.0.1:5432`);
+if (!databaseUrl && !pglite) throw new Error(`could not create database ${db} on PostgreSQL at 127.0.0.1:5432`);
 const nats = await startTestNatsServer(undefined, { detached: true });
 const [controlPort] = await freePorts(1);
 const cp = spawn(
@@ -42,7 +45,7 @@ const cp = spawn(
     cwd: repoRoot,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
-      ...process.env, DATABASE_URL: databaseUrl, NATS_URL: nats.url, STRATUS_CONTROL_PORT: String(controlPort),
+      ...process.env, DATABASE_URL: databaseUrl ?? '', NATS_URL: nats.url, STRATUS_CONTROL_PORT: String(controlPort),
       STRATUS_INGEST_DEFER_MS: '0', STRATUS_LOG_LEVEL: 'warn', STRATUS_DATA_DIR: dataDir, STRATUS_PROFILE_DIR: '/tmp/ingest-profile',
     },
   },
@@ -85,7 +88,11 @@ try {
     if (overheadEvents) for (const o of overheads.take('gateway-a', randomUUID, 2_000)) messages.push({ subject: SUBJECTS.overhead('gateway-a'), data: enc.encode(JSON.stringify(o)) });
   }
 
-  const cpu = async () => ({ controlPlane: processCpuMs(cp.pid), postgres: (await databaseBackends(db)).reduce((ms, pid) => ms + processCpuMs(pid), 0), nats: processCpuMs(nats.pid) });
+  const cpu = async () => ({
+    controlPlane: processCpuMs(cp.pid),
+    postgres: pglite ? 0 : (await databaseBackends(db)).reduce((ms, pid) => ms + processCpuMs(pid), 0),
+    nats: processCpuMs(nats.pid),
+  });
   if (profile) cp.kill('SIGUSR2');
   const before = await cpu();
   const started = Date.now();
@@ -96,8 +103,9 @@ try {
     await js.publish(m.subject, m.data, { headers: h, msgID: randomUUID() });
   }
   // stored: every record and overhead in the tables, and nothing left unacknowledged by any consumer
+  // (PGlite lives inside the control plane: there, a consumer acknowledges a message once stored)
   for (;;) {
-    const stored = Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT count(*) FROM invocation_overheads)'));
+    const stored = pglite ? (overheadEvents ? 2 : 1) * N : Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT count(*) FROM invocation_overheads)'));
     if (stored >= (overheadEvents ? 2 : 1) * N && (await ingestionBacklog(nats.url)) === 0) break;
     await sleep(200);
   }
@@ -108,13 +116,17 @@ try {
   }
   const perRecord = (k: keyof typeof before) => (((after[k] - before[k]) * 1000) / N).toFixed(1);
   console.log(`${N} records (their overheads ${overheadEvents ? 'as events of their own' : 'in them'}) stored in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`CPU µs per record: control plane ${perRecord('controlPlane')}, PostgreSQL ${perRecord('postgres')}, NATS ${perRecord('nats')} (publishing included)`);
-  console.log(`on disk: ${psql(db, "SELECT pg_size_pretty(pg_total_relation_size('invocations')) || ' records, ' || pg_size_pretty(pg_total_relation_size('invocation_overheads')) || ' overheads'")}`);
+  if (pglite) {
+    console.log(`CPU µs per record: control plane with its PGlite ${perRecord('controlPlane')}, NATS ${perRecord('nats')} (publishing included)`);
+  } else {
+    console.log(`CPU µs per record: control plane ${perRecord('controlPlane')}, PostgreSQL ${perRecord('postgres')}, NATS ${perRecord('nats')} (publishing included)`);
+    console.log(`on disk: ${psql(db, "SELECT pg_size_pretty(pg_total_relation_size('invocations')) || ' records, ' || pg_size_pretty(pg_total_relation_size('invocation_overheads')) || ' overheads'")}`);
+  }
   await nc.close();
 } finally {
   cp.kill('SIGTERM');
   await new Promise((r) => (cp.exitCode === null ? cp.once('exit', r) : r(undefined)));
   await nats.stop();
-  await dropPostgresDatabase(db);
+  if (databaseUrl) await dropPostgresDatabase(db);
   fs.rmSync(dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 // Records and overheads loaded with COPY read back exactly as the INSERT path stores them, a COPY
 // refused for a duplicate rejects (the driver left it hanging: copy-in.ts) and is stored by INSERT
-// instead. Real PostgreSQL when STRATUS_TEST_DATABASE_URL is set (npm test sets it).
+// instead. On PGlite always, and on real PostgreSQL when STRATUS_TEST_DATABASE_URL is set (npm test
+// sets it).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -11,7 +12,8 @@ import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.t
 import { copyValue, timestampFormatter } from '../src/store/copy-in';
 import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
-import { eventToRow, InvocationStore } from '../src/store/invocations-repo';
+import { sql } from 'drizzle-orm';
+import { eventToRow, InvocationStore, resultRows } from '../src/store/invocations-repo';
 
 const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
 
@@ -37,7 +39,12 @@ describe('COPY text format', () => {
   });
 });
 
-describe('records and overheads through COPY (postgres)', { skip: ADMIN_URL ? false : 'STRATUS_TEST_DATABASE_URL is not set (no PostgreSQL)' }, () => {
+const DRIVERS = [
+  { driver: 'pglite', skip: false },
+  { driver: 'postgres', skip: ADMIN_URL ? false : 'STRATUS_TEST_DATABASE_URL is not set (no PostgreSQL)' },
+] as const;
+
+for (const { driver, skip } of DRIVERS) describe(`records and overheads through COPY (${driver})`, { skip }, () => {
   let opened: OpenedDatabase;
   let copying: InvocationStore;
   let inserting: InvocationStore;
@@ -45,11 +52,16 @@ describe('records and overheads through COPY (postgres)', { skip: ADMIN_URL ? fa
   let drop = async () => {};
 
   before(async () => {
-    const pg = await createScratchDatabase(ADMIN_URL!, 'stratus_copy');
-    drop = pg.drop;
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stratus-copy-'));
-    opened = await openDatabase({ databaseUrl: pg.url, dataDir: tmp });
-    assert.ok(opened.copyIn, 'PostgreSQL opens with COPY');
+    let databaseUrl: string | undefined;
+    if (driver === 'postgres') {
+      const pg = await createScratchDatabase(ADMIN_URL!, 'stratus_copy');
+      drop = pg.drop;
+      databaseUrl = pg.url;
+    }
+    opened = await openDatabase({ databaseUrl, dataDir: tmp });
+    assert.equal(opened.driver, driver);
+    assert.ok(opened.copyIn, `${driver} opens with COPY`);
     copying = new InvocationStore(opened.db, opened.copyIn);
     inserting = new InvocationStore(opened.db);
   });
@@ -132,6 +144,10 @@ describe('records and overheads through COPY (postgres)', { skip: ADMIN_URL ? fa
     const id = randomUUID();
     await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t1\n`);
     await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
+    const before = randomUUID();
+    await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${before}\t3\n${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
+    const stored = resultRows(await opened.db.execute(sql`SELECT count(*)::int AS n FROM invocation_overheads WHERE request_id = ${before}`));
+    assert.equal(stored[0].n, 0, 'a refused COPY stores none of its rows, not even those before the refused one');
     await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `x\tnot-a-number\n`), /invalid input syntax/);
     for (let i = 0; i < 12; i++) await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${randomUUID()}\t${i}\n`);
   });

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { StratusConfig } from '@stratus/common';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
-import { copyInWith, noDelaySockets, type CopyIn } from './copy-in';
+import { copyInPglite, copyInWith, noDelaySockets, type CopyIn } from './copy-in';
 
 export type Schema = typeof schema;
 /** The drizzle database both drivers give: use the query builder, not driver-specific results. */
@@ -18,7 +18,7 @@ export interface OpenedDatabase {
   driver: 'postgres' | 'pglite';
   /** Where the data lives, for logs (the URL without its password, or the PGlite folder). */
   location: string;
-  /** Bulk loading with COPY (PostgreSQL; PGlite has none here, and its stores insert instead). */
+  /** Bulk loading with COPY (both drivers; stores given none insert instead). */
   copyIn?: CopyIn;
   close(): Promise<void>;
 }
@@ -87,7 +87,7 @@ export async function openDatabase(config: Pick<StratusConfig, 'databaseUrl' | '
     await close();
     throw err;
   }
-  return { db: db as unknown as Database, driver: 'pglite', location: dir, close };
+  return { db: db as unknown as Database, driver: 'pglite', location: dir, copyIn: copyInPglite(client), close };
 }
 
 /**

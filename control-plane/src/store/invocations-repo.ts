@@ -127,7 +127,7 @@ export class InvocationStore {
   /** COPYs refused and stored by INSERT instead: a redelivered message's rows are there already. */
   copyFallbacks = 0;
 
-  /** copyIn: bulk loading (PostgreSQL); without it every batch is an INSERT. */
+  /** copyIn: bulk loading (OpenedDatabase.copyIn); without it every batch is an INSERT. */
   constructor(
     private readonly db: Database,
     private readonly copyIn?: CopyIn,
