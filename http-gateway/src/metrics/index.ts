@@ -144,19 +144,15 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
     const elapsed = reply.elapsedTime;
     prometheus.request(req.method, route, reply.statusCode, elapsed / 1000);
     if (recorded.has(req) || req.method !== 'POST' || !route.startsWith('/function/')) return;
-    const h = (name: string) => {
-      const v = reply.getHeader(name);
-      return Array.isArray(v) ? String(v[0]) : v === undefined ? '' : String(v);
-    };
     metrics.recordGatewayInvocation({
-      requestId: h('x-stratus-request-id'),
+      requestId: header(reply, 'x-stratus-request-id'),
       function: (req.params as { name?: string })?.name ?? 'unknown',
-      backend: h('x-stratus-backend'),
-      agentId: h('x-stratus-agent'),
+      backend: header(reply, 'x-stratus-backend'),
+      agentId: header(reply, 'x-stratus-agent'),
       statusCode: reply.statusCode,
-      coldStart: h('x-stratus-cold-start') === 'true',
+      coldStart: header(reply, 'x-stratus-cold-start') === 'true',
       endToEndMs: elapsed,
-      durationMs: Number(h('x-stratus-duration-ms')) || 0,
+      durationMs: Number(header(reply, 'x-stratus-duration-ms')) || 0,
     });
   });
   app.addHook('onClose', async () => {
@@ -215,6 +211,16 @@ export function registerMetricsRoutes(app: FastifyInstance, deps: MetricsRoutesD
     }
   });
   return metrics;
+}
+
+/**
+ * A header of the reply as text ('' when unset). At module level, not a closure made in the hook for
+ * each request: tsx (esbuild's keepNames) names a closure as it is made, with Object.defineProperty,
+ * 0.3-0.4 µs each here.
+ */
+function header(reply: FastifyReply, name: string): string {
+  const v = reply.getHeader(name);
+  return Array.isArray(v) ? String(v[0]) : v === undefined ? '' : String(v);
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
