@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'drizzle-orm';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { copyValue, timestampFormatter } from '../src/store/copy-in';
 import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
-import { sql } from 'drizzle-orm';
 import { eventToRow, InvocationStore, resultRows } from '../src/store/invocations-repo';
 
 const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
@@ -144,9 +144,9 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
     const id = randomUUID();
     await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t1\n`);
     await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
-    const before = randomUUID();
-    await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${before}\t3\n${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
-    const stored = resultRows(await opened.db.execute(sql`SELECT count(*)::int AS n FROM invocation_overheads WHERE request_id = ${before}`));
+    const first = randomUUID();
+    await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${first}\t3\n${id}\t2\n`), (err: { code?: string }) => err.code === '23505');
+    const stored = resultRows(await opened.db.execute(sql`SELECT count(*)::int AS n FROM invocation_overheads WHERE request_id = ${first}`));
     assert.equal(stored[0].n, 0, 'a refused COPY stores none of its rows, not even those before the refused one');
     await assert.rejects(opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `x\tnot-a-number\n`), /invalid input syntax/);
     for (let i = 0; i < 12; i++) await opened.copyIn!('invocation_overheads', ['request_id', 'overhead_ms'], `${randomUUID()}\t${i}\n`);
