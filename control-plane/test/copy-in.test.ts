@@ -1,4 +1,5 @@
-// Records and overheads loaded with COPY read back exactly as the INSERT path stores them, a COPY
+// COPY's binary form as PostgreSQL documents it. Records (binary) and overheads (text) loaded with
+// COPY read back exactly as the INSERT path stores them, a COPY
 // refused for a duplicate rejects (the driver left it hanging: copy-in.ts) and is stored by INSERT
 // instead. On PGlite always, and on real PostgreSQL when STRATUS_TEST_DATABASE_URL is set (npm test
 // sets it).
@@ -10,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
-import { copyValue, timestampFormatter } from '../src/store/copy-in';
+import { copyValue } from '../src/store/copy-in';
+import { CopyBinaryWriter } from '../src/store/copy-binary';
 import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { eventToRow, InvocationStore, resultRows } from '../src/store/invocations-repo';
@@ -28,14 +30,36 @@ describe('COPY text format', () => {
     assert.equal(copyValue(false), 'f');
     assert.equal(copyValue(12.5), '12.5');
   });
+});
 
-  it('formats epoch ms as toISOString does, across seconds and for any ms', () => {
-    const format = timestampFormatter();
-    const base = Date.UTC(2026, 10, 28, 21, 54, 59, 0);
-    for (const ms of [base, base + 1, base + 9, base + 10, base + 99, base + 100, base + 999, base + 1000, base + 1007, base - 1, 0, -1, 1e15, -62198755200000, 253402300800000]) {
-      assert.equal(format(ms), new Date(ms).toISOString(), `at ${ms}`);
+describe('COPY binary format', () => {
+  it('writes the signature, each field as its length and send form, and the trailer', () => {
+    const w = new CopyBinaryWriter(8); // small: it must grow
+    w.row(7).int4(-2).text('é\t').null().bool(true).float8(0.5).timestamptz(Date.UTC(2000, 0, 1)).timestamptz(Date.UTC(2000, 0, 1) - 1);
+    const hex = w.finish().toString('hex');
+    const expected = [
+      Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1').toString('hex'), '00000000', '00000000',
+      '0007',
+      '00000004', 'fffffffe',
+      '00000003', 'c3a909',
+      'ffffffff',
+      '00000001', '01',
+      '00000008', '3fe0000000000000',
+      '00000008', '0000000000000000',
+      '00000008', 'fffffffffffffc18', // -1000 µs
+      'ffff',
+    ].join('');
+    assert.equal(hex, expected);
+  });
+
+  it('writes timestamptz as µs since 2000 for any ms a Date holds, near or far', () => {
+    for (const ms of [0, 1, -1, Date.UTC(2026, 10, 28, 21, 54, 59, 7), Date.UTC(2500, 0, 1), Date.UTC(1500, 0, 1), 8.64e15, -8.64e15, 946_684_800_000.5]) {
+      const w = new CopyBinaryWriter();
+      const bytes = w.row(1).timestamptz(ms).finish();
+      const us = bytes.readBigInt64BE(19 + 2 + 4);
+      const whole = Math.trunc(ms);
+      assert.equal(us, BigInt(whole - 946_684_800_000) * 1000n + BigInt(Math.round((ms - whole) * 1000)), `at ${ms}`);
     }
-    assert.equal(format(base + 0.5), new Date(base + 0.5).toISOString(), 'a fraction of a ms as toISOString has it');
   });
 });
 
@@ -72,7 +96,7 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  // Values COPY's text format must carry: its specials, a text reading \N, unicode, a missing end,
+  // Values COPY must carry: the text format's specials, a text reading \N, unicode, a missing end,
   // extreme numbers, times in the same second and across seconds.
   const tricky = () => {
     const ended = Date.UTC(2026, 10, 28, 12, 0, 0, 7);
@@ -81,6 +105,8 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
       makeInvocationEvent({ function: 'f', endedAt: undefined as unknown as string, startedAt: new Date(ended - 1000).toISOString(), queueMs: 1e-7, cpuMs: 123456789.125, maxMemoryMb: 2_147_483_647 }),
       makeInvocationEvent({ function: 'f', endedAt: new Date(ended + 993).toISOString(), durationMs: 0.001, logsTruncated: true, logsBare: true }),
       makeInvocationEvent({ function: 'f', endedAt: new Date(ended + 1_000).toISOString(), coldStart: true, status: 'ok', initMs: 250.25 }),
+      // before PostgreSQL's epoch (2000), and far enough from it that µs pass 2^53
+      makeInvocationEvent({ function: 'f', startedAt: '1969-07-20T20:17:40.001Z', endedAt: '2500-01-01T00:00:00.999Z', billedMs: 1e300 }),
     ].map(eventToRow);
   };
   const readBack = async (ids: string[]) => {
