@@ -67,6 +67,8 @@ async function main() {
     await timeIt('one function, status timeout, last 6 h', () => store.list({ function: 'fn-0', status: 'timeout', from: hour(6) }));
     await timeIt('one function, 1 h window 12 h ago, limit 1000', () => store.list({ function: 'fn-7', from: hour(13), to: hour(12), limit: 1000 }));
     await timeIt('one agent and backend, last 1 h', () => store.list({ agentId: 'agent-1', backend: 'gvisor', from: hour(1) }));
+    await timeIt('newest 50 of one agent', () => store.list({ agentId: 'agent-1' }));
+    await timeIt('one agent, 1 h window 12 h ago, limit 1000', () => store.list({ agentId: 'agent-0', from: hour(13), to: hour(12), limit: 1000 }));
     for (const w of words) await timeIt(`search "${w}"`, () => store.list({ search: w }));
     await timeIt('search "w200" in one function', () => store.list({ search: 'w200', function: 'fn-7' }));
     await timeIt('search "w1500" with status function_error', () => store.list({ search: 'w1500', status: 'function_error' }));
