@@ -24,23 +24,29 @@ async function main() {
     const chunk = 50_000;
     for (let start = 0; !reuse && start < target; start += chunk) {
       const end = Math.min(target, start + chunk) - 1;
+      // search_vector as InvocationStore.insert sets it: the error's and the function's words, not
+      // the START / END lines around them
       await db.execute(sql`
         insert into invocations (id, function, version, agent_id, backend, runtime, status, error_type, error_message, cold_start,
-          started_at, ended_at, duration_ms, billed_ms, max_memory_mb, cpu_ms, memory_mb, logs)
-        select md5(g::text || 'r'), 'fn-' || (g % 50), 1, 'agent-' || (g % 2), case when g % 7 = 0 then 'gvisor' else 'docker' end, 'python3.11',
-          case when g % 200 = 0 then 'timeout' when g % 50 = 0 then 'function_error' else 'ok' end,
-          case when g % 200 = 0 then 'Sandbox.Timedout' when g % 50 = 0 then 'ValueError' else '' end,
-          case when g % 50 = 0 then 'bad input ' || (g % 13) else '' end,
-          g % 20 = 0,
-          to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))})) / 1000),
-          to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))}) + 12) / 1000),
-          12, 12, 40, 8, 128,
-          'START ' || md5(g::text || 'r') || E'\\n' || (
-            select string_agg('w' || (floor(exp(random() * ln(2001))) - 1 + 0 * k)::int, ' ')
-            from generate_series(1, 24 + 0 * g) k
-          ) || case when g * 24 / ${sql.raw(String(target))} = 3 and g % 20 = 0 then ' stormrare'
-                    when g * 24 / ${sql.raw(String(target))} = 2 and g % 2 = 0 then ' stormold' else '' end || E'\\nEND'
-        from generate_series(${sql.raw(String(start))}, ${sql.raw(String(end))}) g`);
+          started_at, ended_at, duration_ms, billed_ms, max_memory_mb, cpu_ms, memory_mb, logs, search_vector)
+        select id, fn, 1, agent, backend, 'python3.11', status, error_type, error_message, cold, started_at, ended_at, 12, 12, 40, 8, 128,
+          'START ' || id || E'\\n' || words || E'\\nEND', to_tsvector('simple', error_type || ' ' || error_message || ' ' || words)
+        from (
+          select md5(g::text || 'r') as id, 'fn-' || (g % 50) as fn, 'agent-' || (g % 2) as agent,
+            case when g % 7 = 0 then 'gvisor' else 'docker' end as backend,
+            case when g % 200 = 0 then 'timeout' when g % 50 = 0 then 'function_error' else 'ok' end as status,
+            case when g % 200 = 0 then 'Sandbox.Timedout' when g % 50 = 0 then 'ValueError' else '' end as error_type,
+            case when g % 50 = 0 then 'bad input ' || (g % 13) else '' end as error_message,
+            g % 20 = 0 as cold,
+            to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))})) / 1000) as started_at,
+            to_timestamp((${sql.raw(String(now))}::float8 - 86400000 + (g::float8 * 86400000 / ${sql.raw(String(target))}) + 12) / 1000) as ended_at,
+            (
+              select string_agg('w' || (floor(exp(random() * ln(2001))) - 1 + 0 * k)::int, ' ')
+              from generate_series(1, 24 + 0 * g) k
+            ) || case when g * 24 / ${sql.raw(String(target))} = 3 and g % 20 = 0 then ' stormrare'
+                      when g * 24 / ${sql.raw(String(target))} = 2 and g % 2 = 0 then ' stormold' else '' end as words
+          from generate_series(${sql.raw(String(start))}, ${sql.raw(String(end))}) g
+        ) r`);
     }
     const loadSec = (performance.now() - t0) / 1000;
     await db.execute(sql`analyze invocations`);
