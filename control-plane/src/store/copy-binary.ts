@@ -1,8 +1,9 @@
 // COPY's binary format (https://www.postgresql.org/docs/15/sql-copy.html, "Binary Format"): a
 // signature, then each row as a field count and each field as its length and its bytes in the
 // type's send form, then -1. PostgreSQL reads it without parsing text: no timestamp text to decode,
-// no float to parse, nothing to unescape. Storing a no-op record cost PostgreSQL 2 µs of CPU less
-// (15.5 against 17.5 µs a row, 100,000 rows in batches of 256, alternating; docs/benchmarks.md).
+// no float to parse, nothing to unescape: 14.6-16.1 µs of PostgreSQL's CPU a row against 17.1-18.0
+// as text, in a scratch COPY of 100,000 rows in batches of 256 into the invocations table
+// (docs/benchmarks.md, "Binary COPY and one index fewer").
 //
 // Each value must be the column's exact type (binary COPY converts nothing): int4, float8, bool,
 // text, timestamptz. Written through a DataView (big-endian, inlined by V8) and ASCII text byte by

@@ -161,9 +161,10 @@ export class InvocationStore {
   }
 
   private async copyRows(copyIn: CopyIn, rows: NewInvocationRow[]): Promise<number> {
-    const writer = new CopyBinaryWriter(rows.length * 400);
-    for (const r of rows) copyRow(writer, r);
     try {
+      // built inside the try: a row the writer cannot write goes through INSERT with the rest
+      const writer = new CopyBinaryWriter(rows.length * 400);
+      for (const r of rows) copyRow(writer, r);
       await copyIn('invocations', COLUMN_NAMES, writer.finish());
       return rows.length;
     } catch {
