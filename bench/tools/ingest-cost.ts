@@ -105,7 +105,7 @@ try {
   // stored: every record and overhead in the tables, and nothing left unacknowledged by any consumer
   // (PGlite lives inside the control plane: there, a consumer acknowledges a message once stored)
   for (;;) {
-    const stored = pglite ? (overheadEvents ? 2 : 1) * N : Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT count(*) FROM invocation_overheads)'));
+    const stored = pglite ? (overheadEvents ? 2 : 1) * N : Number(psql(db, 'SELECT (SELECT count(*) FROM invocations) + (SELECT coalesce(sum(count), 0) FROM invocation_chunks) + (SELECT count(*) FROM invocation_overheads)'));
     if (stored >= (overheadEvents ? 2 : 1) * N && (await ingestionBacklog(nats.url)) === 0) break;
     await sleep(200);
   }
@@ -120,7 +120,7 @@ try {
     console.log(`CPU µs per record: control plane with its PGlite ${perRecord('controlPlane')}, NATS ${perRecord('nats')} (publishing included)`);
   } else {
     console.log(`CPU µs per record: control plane ${perRecord('controlPlane')}, PostgreSQL ${perRecord('postgres')}, NATS ${perRecord('nats')} (publishing included)`);
-    console.log(`on disk: ${psql(db, "SELECT pg_size_pretty(pg_total_relation_size('invocations')) || ' records, ' || pg_size_pretty(pg_total_relation_size('invocation_overheads')) || ' overheads'")}`);
+    console.log(`on disk: ${psql(db, "SELECT pg_size_pretty(pg_total_relation_size('invocations') + pg_total_relation_size('invocation_chunks')) || ' records, ' || pg_size_pretty(pg_total_relation_size('invocation_overheads')) || ' overheads'")}`);
   }
   await nc.close();
 } finally {

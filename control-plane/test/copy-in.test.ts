@@ -1,8 +1,8 @@
-// COPY's binary form as PostgreSQL documents it. Records (binary) and overheads (text) loaded with
-// COPY read back exactly as the INSERT path stores them, a COPY
-// refused for a duplicate rejects (the driver left it hanging: copy-in.ts) and is stored by INSERT
-// instead. On PGlite always, and on real PostgreSQL when STRATUS_TEST_DATABASE_URL is set (npm test
-// sets it).
+// COPY's binary form as PostgreSQL documents it, written and read back. Quiet records kept in chunks
+// (COPY binary tuples) read back exactly as stored, once each, and lists merge them with the records
+// stored as rows. Overheads loaded with COPY; a COPY refused for a duplicate rejects (the driver left
+// it hanging: copy-in.ts) and is stored by INSERT instead. On PGlite always, and on real PostgreSQL
+// when STRATUS_TEST_DATABASE_URL is set (npm test sets it).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -12,10 +12,11 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { copyValue } from '../src/store/copy-in';
-import { CopyBinaryWriter } from '../src/store/copy-binary';
+import { CopyBinaryReader, CopyBinaryWriter } from '../src/store/copy-binary';
 import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
-import { eventToRow, InvocationStore, resultRows } from '../src/store/invocations-repo';
+import { eventToRow, InvocationStore, readChunk, resultRows, rowToInvocation } from '../src/store/invocations-repo';
+import type { InvocationRow } from '../src/store/schema';
 
 const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
 
@@ -59,7 +60,21 @@ describe('COPY binary format', () => {
       const us = bytes.readBigInt64BE(19 + 2 + 4);
       const whole = Math.trunc(ms);
       assert.equal(us, BigInt(whole - 946_684_800_000) * 1000n + BigInt(Math.round((ms - whole) * 1000)), `at ${ms}`);
+      assert.equal(new CopyBinaryReader(bytes).row(), 1);
     }
+  });
+
+  it('reads back what it wrote, field by field', () => {
+    const w = new CopyBinaryWriter(8);
+    w.row(8).int4(-2).text('é\t☃').null().bool(true).float8(0.5).timestamptz(Date.UTC(2026, 11, 7, 5, 30, 0, 123)).timestamptz(Date.UTC(1969, 6, 20)).timestamptz(8.64e15);
+    w.row(1).text('');
+    const r = new CopyBinaryReader(w.finish());
+    assert.equal(r.row(), 8);
+    assert.deepEqual([r.int4(), r.text(), r.text(), r.bool(), r.float8(), r.timestamptz(), r.timestamptz(), r.timestamptz()], [-2, 'é\t☃', null, true, 0.5, Date.UTC(2026, 11, 7, 5, 30, 0, 123), Date.UTC(1969, 6, 20), 8.64e15]);
+    assert.equal(r.row(), 1);
+    assert.equal(r.text(), '');
+    assert.equal(r.row(), -1, 'then the trailer');
+    assert.throws(() => new CopyBinaryReader(Buffer.from('{"not":"copy"}')), /not COPY binary data/);
   });
 });
 
@@ -107,7 +122,7 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
       makeInvocationEvent({ function: 'f', endedAt: new Date(ended + 1_000).toISOString(), coldStart: true, status: 'ok', initMs: 250.25 }),
       // before PostgreSQL's epoch (2000), and far enough from it that µs pass 2^53
       makeInvocationEvent({ function: 'f', startedAt: '1969-07-20T20:17:40.001Z', endedAt: '2500-01-01T00:00:00.999Z', billedMs: 1e300 }),
-    ].map(eventToRow);
+    ].map((e) => eventToRow({ ...e, status: 'ok' })); // quiet: kept in chunks
   };
   const readBack = async (ids: string[]) => {
     const out: Record<string, unknown>[] = [];
@@ -119,38 +134,75 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
     return out;
   };
 
-  it('stores quiet records through COPY and reads them back as the INSERT path stores them', async () => {
-    const viaCopy = tricky();
-    const viaInsert = viaCopy.map((r) => ({ ...r, id: randomUUID() }));
-    const fallbacks = copying.copyFallbacks;
-    assert.equal(await copying.insert(viaCopy), viaCopy.length);
-    assert.equal(copying.copyFallbacks, fallbacks, 'no COPY was refused');
-    assert.equal(await inserting.insert(viaInsert), viaInsert.length);
-    assert.deepEqual(await readBack(viaCopy.map((r) => r.id)), await readBack(viaInsert.map((r) => r.id)));
-    const [first] = await readBack([viaCopy[0].id]);
-    assert.equal(first.function, 'tab\tand\nnewline');
-    assert.equal(first.runtime, '\\N');
+  it('keeps quiet records in one chunk per message and reads them back as stored', async () => {
+    const first = tricky();
+    const second = tricky();
+    assert.equal(await copying.insertMessages([first, second]), first.length + second.length);
+    const chunks = resultRows(await opened.db.execute(sql`SELECT first_id, count FROM invocation_chunks WHERE first_id IN (${first[0].id}, ${second[0].id})`));
+    assert.equal(chunks.length, 2, 'a chunk for each message');
+    const rows = resultRows(await opened.db.execute(sql`SELECT count(*)::int AS n FROM invocations WHERE id IN (${first[0].id}, ${second[0].id})`));
+    assert.equal(rows[0].n, 0, 'and no row of their own');
+    for (const r of [...first, ...second]) assert.deepEqual(await copying.get(r.id), rowToInvocation({ ...r, searchVector: null } as InvocationRow), r.id);
+    const [back] = await readBack([first[0].id]);
+    assert.equal(back.function, 'tab\tand\nnewline');
+    assert.equal(back.runtime, '\\N');
+    assert.equal(await copying.insertMessages([first]), 0, 'a redelivered message adds nothing');
+    assert.equal(readChunk(Buffer.from(new CopyBinaryWriter().finish())).length, 0);
   });
 
-  it('a batch with records already stored: the COPY is refused, and INSERT stores only the new ones', async () => {
-    const old = tricky();
-    assert.equal(await copying.insert(old), old.length);
-    const fresh = tricky();
-    const fallbacks = copying.copyFallbacks;
-    assert.equal(await copying.insert([...old, ...fresh]), fresh.length);
-    assert.equal(copying.copyFallbacks, fallbacks + 1);
-    assert.equal(await copying.insert(old), 0, 'a redelivery adds nothing');
+  it('lists quiet records in chunks and records as rows together, newest first, by every filter', async () => {
+    const t0 = Date.UTC(2030, 0, 1);
+    const fn = `merge-${randomUUID()}`;
+    const all: ReturnType<typeof eventToRow>[] = [];
+    // 40 messages (more than a page of chunks), each of 5 records a ms apart; every 7th record failed
+    const messages = Array.from({ length: 40 }, (_, m) =>
+      Array.from({ length: 5 }, (_, i) => {
+        const n = m * 5 + i;
+        const failed = n % 7 === 3;
+        const row = eventToRow(makeInvocationEvent({
+          function: n % 2 ? fn : `${fn}-other`, agentId: m % 3 ? 'agent-a' : 'agent-b', backend: n % 5 ? 'docker' : 'gvisor',
+          status: failed ? 'function_error' : 'ok', errorType: failed ? 'Boom' : '', startedAt: new Date(t0 + n).toISOString(), endedAt: new Date(t0 + n + 1).toISOString(),
+        }));
+        all.push(row);
+        return row;
+      }),
+    );
+    assert.equal(await copying.insertMessages(messages), 200);
+    const newest = [...all].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime());
+    const expect = (pred: (r: (typeof all)[number]) => boolean, limit = 50) => newest.filter(pred).slice(0, limit).map((r) => r.id);
+    const ids = async (f: Parameters<InvocationStore['list']>[0]) => (await copying.list(f)).map((r) => r.id);
+    const mine = (r: (typeof all)[number]) => r.function.startsWith(fn);
+    const from = new Date(t0 + 33).toISOString();
+    const to = new Date(t0 + 121).toISOString();
+    assert.deepEqual(await ids({ function: fn, limit: 1000 }), expect((r) => r.function === fn, 1000));
+    assert.deepEqual(await ids({ function: fn, limit: 7 }), expect((r) => r.function === fn, 7));
+    assert.deepEqual(await ids({ function: `${fn}-other`, status: 'ok', agentId: 'agent-b', limit: 1000 }), expect((r) => r.function === `${fn}-other` && r.status === 'ok' && r.agentId === 'agent-b', 1000));
+    assert.deepEqual(await ids({ function: fn, status: 'function_error' }), expect((r) => r.function === fn && r.status === 'function_error'));
+    assert.deepEqual(await ids({ function: fn, backend: 'gvisor', from, to }), expect((r) => r.function === fn && r.backend === 'gvisor' && r.startedAt.toISOString() >= from && r.startedAt.toISOString() <= to));
+    assert.deepEqual(await ids({ from, to, limit: 1000 }), expect((r) => mine(r) && r.startedAt.toISOString() >= from && r.startedAt.toISOString() <= to, 1000));
+    const quietOne = all[102];
+    assert.equal(quietOne.status, 'ok');
+    assert.deepEqual(await ids({ requestId: quietOne.id }), [quietOne.id]);
+    assert.deepEqual(await ids({ search: quietOne.id.toUpperCase() }), [quietOne.id], 'a request id searched for');
+    assert.deepEqual(await ids({ requestId: quietOne.id, agentId: quietOne.agentId === 'agent-a' ? 'agent-b' : 'agent-a' }), []);
+    assert.deepEqual(await ids({ search: 'Boom', function: fn }), expect((r) => r.function === fn && r.errorType === 'Boom'));
+    await assert.rejects(copying.get(randomUUID()), /not found/);
+    // pruning: a chunk goes once its latest record is past the retention
+    assert.ok((await copying.prune(new Date(t0 + 100))) >= 100, 'the 20 chunks before t0+100, and their failed records as rows');
+    assert.deepEqual(await ids({ function: fn, limit: 1000 }), expect((r) => r.function === fn && r.startedAt.getTime() >= t0 + 100, 1000));
   });
 
-  it('records with words to index go through INSERT and are found by search', async () => {
+  it('records with words to index are rows of invocations, found by search', async () => {
     const rows = [
-      makeInvocationEvent({ logs: 'quiet\tline with zebraword\n' }),
+      makeInvocationEvent({ logs: 'quiet\tline with zebraword\n', status: 'ok' }),
       makeInvocationEvent({ status: 'function_error', errorType: 'ValueError', errorMessage: 'bad input' }),
-      makeInvocationEvent(),
+      makeInvocationEvent({ status: 'ok' }),
     ].map(eventToRow);
     assert.equal(await copying.insert(rows), 3);
     assert.deepEqual((await copying.list({ search: 'zebraword' })).map((r) => r.id), [rows[0].id]);
     assert.deepEqual((await copying.list({ search: 'ValueError' })).map((r) => r.id), [rows[1].id]);
+    const stored = resultRows(await opened.db.execute(sql`SELECT id FROM invocations WHERE id IN (${rows[0].id}, ${rows[1].id}, ${rows[2].id})`));
+    assert.deepEqual(stored.map((r) => r.id).sort(), [rows[0].id, rows[1].id].sort(), 'the quiet one is in a chunk');
   });
 
   it('overheads: COPY for new request ids, an upsert when one is stored already', async () => {

@@ -1,13 +1,18 @@
 // Measurement (not part of `npm test`): a million invocation records in a fresh PostgreSQL database
 // (or PGlite with --pglite), then the disk size and the time of the list queries the API makes
-// (InvocationStore.list: function / status / time filters, and the logs search).
+// (InvocationStore.list: function / status / time filters, and the logs search). Half the functions
+// (fn-0 to fn-24) log, so their records are rows of `invocations`; the others are quiet, and their
+// records that succeeded are kept in chunks (invocation_chunks), stored as the records consumer
+// stores them: a message of up to 256 records of one agent a chunk.
 //   node --import tsx control-plane/test/invocations-scale.measure.ts [--pglite] [--rows 1000000] [--keep | --url URL]
-// Logs hold 24 words w0..w1999 drawn log-uniformly (word k is about 1/(7.6 (k+1)) of the draws), so
+// A logging function's logs hold 24 words w0..w1999 drawn log-uniformly (word k is about 1/(7.6 (k+1)) of the draws), so
 // the search covers frequent (w1: most records), mid-frequency (w20, w200) and rare words (w1500);
 // two words only in old records: "stormrare" (1 in 20 records of one hour 21 h ago) and "stormold"
 // (1 in 2 records of the hour before).
+import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { InvocationStore, resultRows } from '../src/store/invocations-repo';
+import type { NewInvocationRow } from '../src/store/schema';
 import { arg, loadLine, openMeasureDb, timeIt as time } from './scale-measure-lib';
 
 const target = Number(arg('--rows') ?? 1_000_000);
@@ -16,7 +21,7 @@ async function main() {
   const m = await openMeasureDb('stratus-inv-scale');
   const { opened, reuse, now } = m;
   const db = opened.db;
-  const store = new InvocationStore(db);
+  const store = new InvocationStore(db, opened.copyIn);
   const one = async (q: ReturnType<typeof sql>) => resultRows(await db.execute(q))[0] as Record<string, number>;
   try {
     // 24 h of records ending now: 50 functions, 2 agents, 2 backends, 2% function errors, 0.5% timeouts
@@ -46,14 +51,37 @@ async function main() {
             ) || case when g * 24 / ${sql.raw(String(target))} = 3 and g % 20 = 0 then ' stormrare'
                       when g * 24 / ${sql.raw(String(target))} = 2 and g % 2 = 0 then ' stormold' else '' end as words
           from generate_series(${sql.raw(String(start))}, ${sql.raw(String(end))}) g
-        ) r`);
+          where g % 50 < 25 or g % 50 = 0
+        ) r where status <> 'ok' or fn in (${sql.raw(Array.from({ length: 25 }, (_, i) => `'fn-${i}'`).join(', '))})`);
     }
+    // the quiet functions' successes, in chunks: each agent's records in messages of 256
+    const messages: NewInvocationRow[][] = [];
+    const pending: NewInvocationRow[][] = [[], []];
+    for (let g = 0; !reuse && g < target; g++) {
+      if (g % 50 < 25 || g % 200 === 0 || g % 50 === 0) continue; // logging functions, and errors and timeouts (rows)
+      const startedAt = now - 86_400_000 + (g * 86_400_000) / target;
+      const agent = pending[g % 2];
+      agent.push({
+        id: createHash('md5').update(`${g}r`).digest('hex'), function: `fn-${g % 50}`, version: 1, agentId: `agent-${g % 2}`,
+        backend: g % 7 === 0 ? 'gvisor' : 'docker', runtime: 'python3.11', status: 'ok', coldStart: g % 20 === 0,
+        startedAt: new Date(startedAt), endedAt: new Date(startedAt + 12), durationMs: 12, billedMs: 12, maxMemoryMb: 40, cpuMs: 8, memoryMb: 128, logsBare: true,
+      });
+      if (agent.length === 256) messages.push(pending[g % 2].splice(0));
+      if (messages.length === 8) await store.insertMessages(messages.splice(0));
+    }
+    for (const rest of pending) if (rest.length > 0) messages.push(rest);
+    if (messages.length > 0) await store.insertMessages(messages);
     const loadSec = (performance.now() - t0) / 1000;
     await db.execute(sql`analyze invocations`);
+    await db.execute(sql`analyze invocation_chunks`);
     const size = await one(sql`select count(*)::float8 as n, pg_total_relation_size('invocations')::float8 as total, pg_relation_size('invocations')::float8 as heap,
       pg_indexes_size('invocations')::float8 as indexes from invocations`);
+    const chunks = await one(sql`select count(*)::float8 as n, coalesce(sum(count), 0)::float8 as records, pg_total_relation_size('invocation_chunks')::float8 as total from invocation_chunks`);
     const mib = (b: number) => (b / 1048576).toFixed(1);
-    console.log(`driver ${opened.driver}: ${size.n} records loaded in ${loadSec.toFixed(1)} s; total ${mib(size.total)} MiB (heap ${mib(size.heap)} MiB, indexes ${mib(size.indexes)} MiB, TOAST and the rest ${mib(size.total - size.heap - size.indexes)} MiB; ${(size.total / size.n).toFixed(0)} B/record)`);
+    const all = size.n + chunks.records;
+    console.log(`driver ${opened.driver}: ${all} records loaded in ${loadSec.toFixed(1)} s; ${mib(size.total + chunks.total)} MiB, ${((size.total + chunks.total) / all).toFixed(0)} B/record`);
+    console.log(`  as rows: ${size.n} records, total ${mib(size.total)} MiB (heap ${mib(size.heap)} MiB, indexes ${mib(size.indexes)} MiB, TOAST and the rest ${mib(size.total - size.heap - size.indexes)} MiB; ${(size.total / size.n).toFixed(0)} B/record)`);
+    console.log(`  in chunks: ${chunks.records} records in ${chunks.n} chunks, total ${mib(chunks.total)} MiB; ${(chunks.total / Math.max(1, chunks.records)).toFixed(0)} B/record`);
     const idx = resultRows(await db.execute(sql`select indexname as name, pg_relation_size(indexname::regclass)::float8 as bytes from pg_indexes where tablename = 'invocations' order by 1`));
     console.log('indexes: ' + idx.map((r) => `${r.name} ${mib(Number(r.bytes))} MiB`).join(', '));
 
@@ -68,7 +96,9 @@ async function main() {
     const timeIt = (label: string, fn: () => Promise<unknown[]>) => time(label, fn, (rows) => `${rows.length} rows`);
     console.log(`median and max of ${arg('--runs') ?? 9} runs after one warm-up; ${loadLine()}`);
     await timeIt('newest 50, no filter', () => store.list({}));
-    await timeIt('newest 50 of one function', () => store.list({ function: 'fn-7' }));
+    await timeIt('newest 50 of one function (logging: rows)', () => store.list({ function: 'fn-7' }));
+    await timeIt('newest 50 of one function (quiet: chunks)', () => store.list({ function: 'fn-37' }));
+    await timeIt('newest 50 ok of one quiet function, 1 h window 12 h ago', () => store.list({ function: 'fn-37', status: 'ok', from: hour(13), to: hour(12) }));
     await timeIt('newest 50 errors and timeouts (status filter)', () => store.list({ status: 'function_error,timeout' }));
     await timeIt('one function, status timeout, last 6 h', () => store.list({ function: 'fn-0', status: 'timeout', from: hour(6) }));
     await timeIt('one function, 1 h window 12 h ago, limit 1000', () => store.list({ function: 'fn-7', from: hour(13), to: hour(12), limit: 1000 }));
@@ -81,7 +111,11 @@ async function main() {
     await timeIt('search "w20 w200" (both words)', () => store.list({ search: 'w20 w200' }));
     await timeIt('search "ValueError" (error type), last 6 h', () => store.list({ search: 'ValueError', from: hour(6) }));
     await timeIt('search absent word "nosuchword"', () => store.list({ search: 'nosuchword' }));
-    await timeIt('get by id', async () => [await store.get(resultRows(await db.execute(sql`select md5(${String(Math.floor(target / 2))} || 'r') as id`))[0].id as string)]);
+    const idOf = (g: number) => createHash('md5').update(`${g}r`).digest('hex');
+    const half = Math.floor(target / 2 / 50) * 50;
+    await timeIt('get by id (a row)', async () => [await store.get(idOf(half + 7))]);
+    await timeIt('get by id (in a chunk, 12 h ago)', async () => [await store.get(idOf(half + 37))]);
+    await timeIt('get by id (in a chunk, newest hour)', async () => [await store.get(idOf(target - 50 + 37))]);
   } finally {
     await m.close();
   }

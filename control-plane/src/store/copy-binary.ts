@@ -6,14 +6,16 @@
 // (docs/benchmarks.md, "Binary COPY and one index fewer").
 //
 // Each value must be the column's exact type (binary COPY converts nothing): int4, float8, bool,
-// text, timestamptz. Written through a DataView (big-endian, inlined by V8) and ASCII text byte by
-// byte: Buffer's write methods cost a call into C++ or a range check each, and most of a record's
-// strings are short and ASCII.
+// text, timestamptz, bytea, text[]. Written through a DataView (big-endian, inlined by V8) and ASCII
+// text byte by byte: Buffer's write methods cost a call into C++ or a range check each, and most of
+// a record's strings are short and ASCII. Quiet records are kept in this form inside their chunks
+// (schema.ts, invocation_chunks), and CopyBinaryReader reads them back.
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 /** 2000-01-01T00:00:00Z, PostgreSQL's epoch for timestamps, in Unix ms. */
 const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 2 ** 32;
+const TEXT_OID = 25;
 /** Longer strings go to Buffer.write (UTF-8 in C++) without a look at each character first. */
 const ASCII_LOOP_MAX = 64;
 
@@ -65,6 +67,33 @@ export class CopyBinaryWriter {
     const bytes = this.buf.write(s, start, 'utf8');
     this.view.setInt32(this.at, bytes);
     this.at = start + bytes;
+    return this;
+  }
+
+  /** bytea: the bytes as they are. */
+  bytea(bytes: Uint8Array): this {
+    this.room(4 + bytes.length);
+    this.view.setInt32(this.at, bytes.length);
+    this.buf.set(bytes, this.at + 4);
+    this.at += 4 + bytes.length;
+    return this;
+  }
+
+  /**
+   * text[] of one dimension in array_send's form: dimensions, a has-nulls flag, the element type's
+   * OID (text: 25), the length and lower bound (1), then each element as a field.
+   */
+  textArray(values: readonly string[]): this {
+    this.room(24);
+    const lengthAt = this.at;
+    this.view.setInt32(this.at + 4, 1);
+    this.view.setInt32(this.at + 8, 0);
+    this.view.setInt32(this.at + 12, TEXT_OID);
+    this.view.setInt32(this.at + 16, values.length);
+    this.view.setInt32(this.at + 20, 1);
+    this.at += 24;
+    for (const v of values) this.text(v);
+    this.view.setInt32(lengthAt, this.at - lengthAt - 4);
     return this;
   }
 
@@ -125,5 +154,79 @@ export class CopyBinaryWriter {
     this.buf.copy(grown, 0, 0, this.at);
     this.buf = grown;
     this.view = new DataView(grown.buffer, grown.byteOffset, grown.length);
+  }
+}
+
+/**
+ * Reads back what CopyBinaryWriter wrote (quiet records are kept in this form in their chunks,
+ * schema.ts): the signature, then rows field by field, each read as the type it was written as.
+ */
+export class CopyBinaryReader {
+  private readonly view: DataView;
+  private at: number;
+
+  constructor(private readonly buf: Uint8Array) {
+    if (buf.length < SIGNATURE.length + 8 || !SIGNATURE.equals(buf.subarray(0, SIGNATURE.length))) throw new Error('not COPY binary data');
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.length);
+    this.at = SIGNATURE.length + 8 + this.view.getInt32(SIGNATURE.length + 4); // flags, then the header extension
+  }
+
+  /** The next row's field count, or -1 at the trailer (or the end). */
+  row(): number {
+    if (this.at + 2 > this.buf.length) return -1;
+    const fields = this.view.getInt16(this.at);
+    this.at += 2;
+    return fields;
+  }
+
+  /** A field's length, or -1 for NULL; the caller reads that many bytes next. */
+  private field(): number {
+    const n = this.view.getInt32(this.at);
+    this.at += 4;
+    if (n > this.buf.length - this.at) throw new Error('COPY binary field runs past the data');
+    return n;
+  }
+
+  text(): string | null {
+    const n = this.field();
+    if (n < 0) return null;
+    const s = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.at, n).toString('utf8');
+    this.at += n;
+    return s;
+  }
+
+  int4(): number | null {
+    const n = this.field();
+    if (n < 0) return null;
+    const v = this.view.getInt32(this.at);
+    this.at += n;
+    return v;
+  }
+
+  float8(): number | null {
+    const n = this.field();
+    if (n < 0) return null;
+    const v = this.view.getFloat64(this.at);
+    this.at += n;
+    return v;
+  }
+
+  bool(): boolean | null {
+    const n = this.field();
+    if (n < 0) return null;
+    const v = this.buf[this.at] !== 0;
+    this.at += n;
+    return v;
+  }
+
+  /** timestamptz as Unix epoch ms (fractions of a ms kept), or null. */
+  timestamptz(): number | null {
+    const n = this.field();
+    if (n < 0) return null;
+    const high = this.view.getInt32(this.at);
+    const low = this.view.getUint32(this.at + 4);
+    this.at += n;
+    const us = high * TWO_32 + low;
+    return Number.isSafeInteger(us) ? PG_EPOCH_MS + us / 1000 : PG_EPOCH_MS + Number(this.view.getBigInt64(this.at - 8) / 1000n);
   }
 }

@@ -1,13 +1,15 @@
-// Invocation records: written in batches by the JetStream consumer (idempotent on id, so a
-// redelivered message adds nothing), read by GetInvocation / ListInvocations, pruned by retention.
+// Invocation records: written in batches by the JetStream consumer (idempotent, so a redelivered
+// message adds nothing), read by GetInvocation / ListInvocations, pruned by retention. A record with
+// an error or logs is a row of `invocations`, with its words indexed for search; a quiet one (a
+// healthy function's every call) is kept in a chunk of its message's quiet records (schema.ts).
 import { StratusError, shownLogs, type InvocationEvent, type InvocationEventMs } from '@stratus/common';
 import type { InvocationInput } from '@stratus/proto';
-import { and, desc, eq, gte, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
-import { CopyBinaryWriter } from './copy-binary';
+import { CopyBinaryReader, CopyBinaryWriter } from './copy-binary';
 import { copyValue, type CopyIn } from './copy-in';
 import type { Database } from './db';
-import { invocationOverheads, invocations, type InvocationRow, type NewInvocationRow } from './schema';
+import { invocationChunks, invocationOverheads, invocations, type InvocationRow, type NewInvocationRow } from './schema';
 
 export const LIST_LIMIT = { default: 50, max: 1000 } as const;
 /** A search with at most this many matches is answered from the words' index alone (see list). */
@@ -134,43 +136,61 @@ export class InvocationStore {
     private readonly copyIn?: CopyIn,
   ) {}
 
-  /**
-   * Stores records, ignoring ids already stored. Returns how many were new. Rows with nothing to
-   * index for search (no error, no output of the function: a quiet function's every call) are
-   * loaded with COPY, which cost PostgreSQL a quarter to a third less CPU a row (copy-in.ts); a COPY is all
-   * or nothing, so one refused for a duplicate id goes again as an INSERT that skips it. Rows with
-   * words to index need the statement's to_tsvector, so they are always an INSERT.
-   */
+  /** Stores records, ignoring ids already stored (insertMessages with them as one message). */
   async insert(rows: NewInvocationRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
-    const words = rows.map((r) => searchText(r.logs ?? ''));
-    if (!this.copyIn) return this.insertRows(rows, words);
-    const quiet: NewInvocationRow[] = [];
+    return this.insertMessages([rows]);
+  }
+
+  /**
+   * Stores the records of agent messages, one array per message; returns how many were new. Quiet
+   * records (isQuiet: a healthy function's every call) go into one chunk per message (schema.ts,
+   * invocation_chunks), keyed by its first record's id: a redelivered message makes the same chunk,
+   * which is stored once. The others, with words to index for search, are rows of `invocations`
+   * (an INSERT that skips ids stored already).
+   */
+  async insertMessages(messages: NewInvocationRow[][]): Promise<number> {
     const worded: NewInvocationRow[] = [];
     const wordedWords: string[] = [];
-    rows.forEach((r, i) => {
-      if (!r.errorType && !r.errorMessage && !words[i]) quiet.push(r);
-      else {
-        worded.push(r);
-        wordedWords.push(words[i]);
+    const chunks: (typeof invocationChunks.$inferInsert)[] = [];
+    for (const rows of messages) {
+      const quiet: NewInvocationRow[] = [];
+      for (const r of rows) {
+        const words = searchText(r.logs ?? '');
+        if (isQuiet(r, words)) quiet.push(r);
+        else {
+          worded.push(r);
+          wordedWords.push(words);
+        }
       }
-    });
+      if (quiet.length > 0) chunks.push(chunkOf(quiet));
+    }
     let stored = worded.length > 0 ? await this.insertRows(worded, wordedWords) : 0;
-    if (quiet.length > 0) stored += await this.copyRows(this.copyIn, quiet);
+    if (chunks.length > 0) stored += await this.insertChunks(chunks);
     return stored;
   }
 
-  private async copyRows(copyIn: CopyIn, rows: NewInvocationRow[]): Promise<number> {
-    try {
-      // built inside the try: a row the writer cannot write goes through INSERT with the rest
-      const writer = new CopyBinaryWriter(rows.length * 400);
-      for (const r of rows) copyRow(writer, r);
-      await copyIn('invocations', COLUMN_NAMES, writer.finish());
-      return rows.length;
-    } catch {
-      this.copyFallbacks++;
-      return this.insertRows(rows, rows.map(() => ''));
+  /**
+   * Chunks through COPY in its binary form where the driver has it: sent as parameters, postgres-js
+   * writes a bytea as hex text, which cost the control plane and PostgreSQL more than the rows it
+   * spared them. A COPY is all or nothing, so one refused for a chunk stored already (a redelivery)
+   * goes again as an INSERT that skips it. Returns how many records the new chunks hold.
+   */
+  private async insertChunks(chunks: (typeof invocationChunks.$inferInsert)[]): Promise<number> {
+    if (this.copyIn) {
+      try {
+        const w = new CopyBinaryWriter(chunks.reduce((n, c) => n + c.rows.length + c.ids.length * 3 + 512, 0));
+        for (const c of chunks) {
+          w.row(CHUNK_COLUMNS.length).text(c.firstId).text(c.agentId).textArray(c.functions).textArray(c.backends)
+            .timestamptz(c.startedMin.getTime()).timestamptz(c.startedMax.getTime()).int4(c.count).text(c.ids).bytea(c.rows);
+        }
+        await this.copyIn('invocation_chunks', CHUNK_COLUMNS, w.finish());
+        return chunks.reduce((n, c) => n + c.count, 0);
+      } catch {
+        this.copyFallbacks++;
+      }
     }
+    const added = await this.db.insert(invocationChunks).values(chunks).onConflictDoNothing().returning({ count: invocationChunks.count });
+    return added.reduce((n, c) => n + c.count, 0);
   }
 
   /**
@@ -242,20 +262,26 @@ export class InvocationStore {
 
   async get(id: string): Promise<Required<InvocationInput>> {
     const rows = await this.selectRecords().where(eq(invocations.id, id)).limit(1);
-    if (rows.length === 0) throw new StratusError('NOT_FOUND', `invocation ${id} not found`, { field: 'id' });
-    return rowToInvocation(rows[0] as InvocationRow);
+    const found = (rows[0] as InvocationRow | undefined) ?? (await this.chunkRecords({ id }, 1))[0];
+    if (!found) throw new StratusError('NOT_FOUND', `invocation ${id} not found`, { field: 'id' });
+    return rowToInvocation(found);
   }
 
   /** Newest first. Throws INVALID_ARGUMENT naming `from` / `to` / `limit` when they are malformed. */
   async list(filter: InvocationFilter): Promise<Required<InvocationInput>[]> {
     const where: SQL[] = [];
+    // the same filter for the quiet records in chunks; undefined: none of them can match
+    let chunked: ChunkFilter | undefined = {};
     if (filter.function) where.push(eq(invocations.function, filter.function));
     if (filter.status) {
       const statuses = filter.status.split(',').map((s) => s.trim()).filter(Boolean);
       where.push(statuses.length === 1 ? eq(invocations.status, statuses[0]) : inArray(invocations.status, statuses));
+      if (!statuses.includes('ok')) chunked = undefined;
     }
-    if (filter.from) where.push(gte(invocations.startedAt, parseTime('from', filter.from)));
-    if (filter.to) where.push(lte(invocations.startedAt, parseTime('to', filter.to)));
+    const from = filter.from ? parseTime('from', filter.from) : undefined;
+    const to = filter.to ? parseTime('to', filter.to) : undefined;
+    if (from) where.push(gte(invocations.startedAt, from));
+    if (to) where.push(lte(invocations.startedAt, to));
     if (filter.requestId) where.push(eq(invocations.id, filter.requestId));
     if (filter.agentId) where.push(eq(invocations.agentId, filter.agentId));
     if (filter.backend) where.push(eq(invocations.backend, filter.backend));
@@ -263,7 +289,15 @@ export class InvocationStore {
     const search = filter.search?.trim() ?? '';
     const byId = REQUEST_ID.test(search);
     if (byId) where.push(eq(invocations.id, search.toLowerCase()));
-    else if (search) where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${search})`);
+    else if (search) {
+      where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${search})`);
+      chunked = undefined; // a quiet record has no words
+    }
+    if (chunked) {
+      const ids = [...new Set([filter.requestId, byId ? search.toLowerCase() : undefined].filter((i): i is string => !!i))];
+      if (ids.length > 1) chunked = undefined; // two different ids: no record is both
+      else chunked = { function: filter.function, agentId: filter.agentId, backend: filter.backend, from: from?.getTime(), to: to?.getTime(), id: ids[0] };
+    }
     const limit = clampLimit(filter.limit);
     let cond = where.length ? and(...where) : undefined;
     if (search && !byId && cond) {
@@ -280,13 +314,57 @@ export class InvocationStore {
         cond = inArray(invocations.id, probe.ids);
       }
     }
-    const rows = await this.selectRecords()
+    const rows = (await this.selectRecords()
       .where(cond)
       // NULLS LAST as in the indexes (drizzle's .desc() indexes are DESC NULLS LAST): a plain DESC
       // means NULLS FIRST, which no index matches, and PostgreSQL then sorts the whole table.
       .orderBy(sql`${invocations.startedAt} DESC NULLS LAST`, desc(invocations.id))
-      .limit(limit);
-    return rows.map((r) => rowToInvocation(r as InvocationRow));
+      .limit(limit)) as InvocationRow[];
+    if (!chunked) return rows.map(rowToInvocation);
+    // both newest first; a record in both (stored as a row by an earlier release, then sent again) once
+    const merged = new Map<string, InvocationRow>();
+    for (const r of [...rows, ...(await this.chunkRecords(chunked, limit))].sort(newestFirst)) if (!merged.has(r.id)) merged.set(r.id, r);
+    return [...merged.values()].slice(0, limit).map(rowToInvocation);
+  }
+
+  /**
+   * The newest `limit` quiet records in chunks that match f. Reads the chunks whose columns can
+   * match, latest started_max first, CHUNK_PAGE at a time, and stops once it holds `limit` records
+   * that started after the last chunk read began its latest one (no chunk after it holds a newer
+   * one). A record's overhead from the gateways' table wins over its own, as for `invocations`.
+   */
+  private async chunkRecords(f: ChunkFilter, limit: number): Promise<InvocationRow[]> {
+    const where: SQL[] = [];
+    if (f.function) where.push(sql`${f.function} = ANY(${invocationChunks.functions})`);
+    if (f.backend) where.push(sql`${f.backend} = ANY(${invocationChunks.backends})`);
+    if (f.agentId) where.push(eq(invocationChunks.agentId, f.agentId));
+    if (f.from !== undefined) where.push(gte(invocationChunks.startedMax, new Date(Math.floor(f.from))));
+    if (f.to !== undefined) where.push(lte(invocationChunks.startedMin, new Date(Math.ceil(f.to))));
+    if (f.id) where.push(sql`strpos(${invocationChunks.ids}, ${`\n${f.id}\n`}) > 0`);
+    let found: InvocationRow[] = [];
+    let after: { startedMax: Date; firstId: string } | undefined;
+    for (;;) {
+      const page = await this.db
+        .select({ firstId: invocationChunks.firstId, startedMax: invocationChunks.startedMax, rows: invocationChunks.rows })
+        .from(invocationChunks)
+        .where(and(...where, after ? or(lt(invocationChunks.startedMax, after.startedMax), and(eq(invocationChunks.startedMax, after.startedMax), lt(invocationChunks.firstId, after.firstId))) : undefined))
+        .orderBy(desc(invocationChunks.startedMax), desc(invocationChunks.firstId))
+        .limit(CHUNK_PAGE);
+      for (const chunk of page) for (const r of readChunk(chunk.rows)) if (matches(r, f)) found.push(r);
+      found = found.sort(newestFirst).slice(0, limit);
+      const last = page[page.length - 1];
+      if (page.length < CHUNK_PAGE || (found.length === limit && found[limit - 1].startedAt.getTime() > last.startedMax.getTime())) break;
+      after = last;
+    }
+    if (found.length > 0) {
+      const overheads = await this.db
+        .select({ requestId: invocationOverheads.requestId, overheadMs: invocationOverheads.overheadMs })
+        .from(invocationOverheads)
+        .where(inArray(invocationOverheads.requestId, found.map((r) => r.id)));
+      const byId = new Map(overheads.map((o) => [o.requestId, o.overheadMs]));
+      for (const r of found) r.overheadMs = byId.get(r.id) ?? r.overheadMs;
+    }
+    return found;
   }
 
   /**
@@ -294,7 +372,14 @@ export class InvocationStore {
    * (short locks). Returns how many records went.
    */
   async prune(before: Date, batchSize = 10_000): Promise<number> {
-    const total = await this.deleteBefore(invocations, invocations.id, invocations.startedAt, before, batchSize);
+    let total = await this.deleteBefore(invocations, invocations.id, invocations.startedAt, before, batchSize);
+    // a chunk goes once its latest record is past the retention (a message's records are ms apart)
+    for (;;) {
+      const batch = this.db.select({ id: invocationChunks.firstId }).from(invocationChunks).where(lt(invocationChunks.startedMax, before)).limit(batchSize);
+      const deleted = await this.db.delete(invocationChunks).where(inArray(invocationChunks.firstId, batch)).returning({ count: invocationChunks.count });
+      for (const c of deleted) total += c.count;
+      if (deleted.length < batchSize) break;
+    }
     await this.deleteBefore(invocationOverheads, invocationOverheads.requestId, invocationOverheads.receivedAt, before, batchSize);
     return total;
   }
@@ -324,7 +409,6 @@ const COLUMNS: { name: string; type: string }[] = [
   ['response_bytes', 'int4'], ['memory_mb', 'int4'], ['logs', 'text'], ['logs_truncated', 'bool'], ['logs_bare', 'bool'],
 ].map(([name, type]) => ({ name, type }));
 const TIME_COLUMNS = new Set(['started_at', 'ended_at']);
-const COLUMN_NAMES = COLUMNS.map((c) => c.name);
 const INSERT_COLUMNS = COLUMNS.map((c) => `"${c.name}"`).join(', ');
 /** The columns of unnest's r, as stored. */
 const SELECT_FROM_R = COLUMNS.map((c) => (TIME_COLUMNS.has(c.name) ? `to_timestamp(r."${c.name}" / 1000)` : `r."${c.name}"`)).join(', ');
@@ -368,6 +452,101 @@ function copyRow(w: CopyBinaryWriter, r: NewInvocationRow): void {
   w.float8(r.queueMs ?? 0).float8(r.startMs ?? 0).float8(r.initMs ?? 0).float8(r.durationMs ?? 0).float8(r.billedMs ?? 0)
     .float8(r.overheadMs ?? 0).int4(r.maxMemoryMb ?? 0).float8(r.cpuMs ?? 0).int4(r.requestBytes ?? 0).int4(r.responseBytes ?? 0)
     .int4(r.memoryMb ?? 0).text(r.logs ?? '').bool(r.logsTruncated ?? false).bool(r.logsBare ?? false);
+}
+
+/** What list and get filter the quiet records in chunks by (times as epoch ms). */
+interface ChunkFilter {
+  function?: string;
+  agentId?: string;
+  backend?: string;
+  from?: number;
+  to?: number;
+  id?: string;
+}
+
+/** invocation_chunks' columns in the order insertChunks writes them. */
+const CHUNK_COLUMNS = ['first_id', 'agent_id', 'functions', 'backends', 'started_min', 'started_max', 'count', 'ids', 'rows'];
+
+/** Chunks a list reads at a time: a no-op's 50 newest records are in its newest chunk or two. */
+const CHUNK_PAGE = 16;
+
+/**
+ * A record kept in a chunk: it ran and returned (status ok) with no error and nothing of its own
+ * logged (words: searchText of its logs), so a search has nothing to find in it and a list of
+ * failures never needs it.
+ */
+function isQuiet(r: NewInvocationRow, words: string): boolean {
+  return r.status === 'ok' && !r.errorType && !r.errorMessage && !words && !r.logs;
+}
+
+/** A chunk of one message's quiet records: their rows as COPY binary tuples, and what lists filter by. */
+function chunkOf(rows: NewInvocationRow[]): typeof invocationChunks.$inferInsert {
+  const writer = new CopyBinaryWriter(rows.length * 256);
+  const functions = new Set<string>();
+  const backends = new Set<string>();
+  let min = Infinity;
+  let max = -Infinity;
+  let ids = '\n';
+  for (const r of rows) {
+    copyRow(writer, r);
+    functions.add(r.function);
+    backends.add(r.backend ?? '');
+    const t = r.startedAt.getTime();
+    if (t < min) min = t;
+    if (t > max) max = t;
+    ids += r.id + '\n';
+  }
+  return {
+    firstId: rows[0].id,
+    agentId: rows[0].agentId ?? '',
+    functions: [...functions],
+    backends: [...backends],
+    startedMin: new Date(min),
+    startedMax: new Date(max),
+    count: rows.length,
+    ids,
+    rows: writer.finish(),
+  };
+}
+
+/** A chunk's records, read back in the order of COLUMNS, as copyRow wrote them. */
+export function readChunk(data: Uint8Array): InvocationRow[] {
+  const r = new CopyBinaryReader(data);
+  const out: InvocationRow[] = [];
+  while (r.row() === COLUMNS.length) {
+    const id = r.text() ?? '';
+    const fn = r.text() ?? '';
+    const version = r.int4() ?? 0;
+    const agentId = r.text() ?? '';
+    const backend = r.text() ?? '';
+    const runtime = r.text() ?? '';
+    const status = r.text() ?? '';
+    const errorType = r.text() ?? '';
+    const errorMessage = r.text() ?? '';
+    const coldStart = r.bool() ?? false;
+    const startedAt = new Date(r.timestamptz() ?? 0);
+    const ended = r.timestamptz();
+    out.push({
+      id, function: fn, version, agentId, backend, runtime, status, errorType, errorMessage, coldStart, startedAt,
+      endedAt: ended === null ? null : new Date(ended),
+      queueMs: r.float8() ?? 0, startMs: r.float8() ?? 0, initMs: r.float8() ?? 0, durationMs: r.float8() ?? 0, billedMs: r.float8() ?? 0,
+      overheadMs: r.float8() ?? 0, maxMemoryMb: r.int4() ?? 0, cpuMs: r.float8() ?? 0, requestBytes: r.int4() ?? 0,
+      responseBytes: r.int4() ?? 0, memoryMb: r.int4() ?? 0, logs: r.text() ?? '', logsTruncated: r.bool() ?? false,
+      logsBare: r.bool() ?? false, searchVector: null,
+    });
+  }
+  return out;
+}
+
+function matches(r: InvocationRow, f: ChunkFilter): boolean {
+  const t = r.startedAt.getTime();
+  return (!f.function || r.function === f.function) && (!f.backend || r.backend === f.backend) && (!f.agentId || r.agentId === f.agentId)
+    && (f.from === undefined || t >= f.from) && (f.to === undefined || t <= f.to) && (!f.id || r.id === f.id);
+}
+
+/** started_at newest first, then id descending: the order of list's SQL. */
+function newestFirst(a: InvocationRow, b: InvocationRow): number {
+  return b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
 /** A row's values in the order of COLUMNS; timestamps as epoch ms. */

@@ -133,6 +133,32 @@ export const invocations = pgTable(
 );
 
 /**
+ * Quiet invocation records (status ok, no error, nothing logged: a healthy function's every call)
+ * in chunks: one row per agent message, its records packed in `rows` as COPY binary tuples of the
+ * invocations columns (copy-binary.ts). A row of its own and its index entries cost PostgreSQL about
+ * 6 µs of CPU a record; in chunks 0.6-0.8 (bench/tools/ingest-cost.ts; docs/metrics.md, "Quiet
+ * records in chunks"). Reads (InvocationStore.get, list) unpack the chunks their filters can match
+ * and merge them with the records in `invocations`.
+ */
+export const invocationChunks = pgTable(
+  'invocation_chunks',
+  {
+    // the id of the chunk's first record: a redelivered message makes the same chunk, stored once
+    firstId: text('first_id').primaryKey(),
+    agentId: text('agent_id').notNull(),
+    functions: text('functions').array().notNull(),
+    backends: text('backends').array().notNull(),
+    startedMin: timestamptz('started_min').notNull(),
+    startedMax: timestamptz('started_max').notNull(),
+    count: integer('count').notNull(),
+    // every record id, each between newlines: a request id is found by strpos (get, list by id)
+    ids: text('ids').notNull(),
+    rows: bytea('rows').notNull(),
+  },
+  (t) => [index('invocation_chunks_started_max_idx').on(t.startedMax.desc())],
+);
+
+/**
  * Platform overheads measured by a gateway, by request id: a narrow row of their own, written as
  * they come (a record and its overhead travel on different streams, in either order) and read
  * joined to the record. Setting them on the record instead rewrote its whole row and every index
@@ -156,3 +182,4 @@ export type CodeBlobRow = typeof codeBlobs.$inferSelect;
 export type NodeRow = typeof nodes.$inferSelect;
 export type InvocationRow = typeof invocations.$inferSelect;
 export type NewInvocationRow = typeof invocations.$inferInsert;
+export type InvocationChunkRow = typeof invocationChunks.$inferSelect;
