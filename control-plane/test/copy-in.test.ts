@@ -147,6 +147,10 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
     assert.equal(back.function, 'tab\tand\nnewline');
     assert.equal(back.runtime, '\\N');
     assert.equal(await copying.insertMessages([first]), 0, 'a redelivered message adds nothing');
+    const third = tricky();
+    assert.equal(await inserting.insertMessages([third]), third.length, 'without COPY, a chunk is an INSERT');
+    for (const r of third) assert.deepEqual(await inserting.get(r.id), rowToInvocation({ ...r, searchVector: null } as InvocationRow), r.id);
+    assert.equal(await inserting.insertMessages([third]), 0);
     assert.equal(readChunk(Buffer.from(new CopyBinaryWriter().finish())).length, 0);
   });
 
