@@ -25,6 +25,7 @@ const spec = (name: string, over: Partial<FunctionSpec> = {}): FunctionSpec => (
 /** A fake backend whose containers take a while to start, counting how many start at once. */
 class SlowBackend extends FakeBackend {
   startDelayMs = 0;
+  createDelayMs = 0;
   starting = 0;
   maxStarting = 0;
 
@@ -32,6 +33,7 @@ class SlowBackend extends FakeBackend {
     this.starting++;
     this.maxStarting = Math.max(this.maxStarting, this.starting);
     try {
+      if (this.createDelayMs) await sleep(this.createDelayMs);
       return await super.create(s);
     } catch (err) {
       this.starting--;
@@ -156,6 +158,19 @@ describe('pool queue', () => {
     assert.deepEqual(failed, []);
     assert.ok(maxMemory <= 20 * 128, `memory ${maxMemory} MB stayed within the budget`);
     assert.ok(docker.maxStarting <= 4);
+  });
+
+  it('removes a container the engine was still creating when the pool closed, before close resolves', async () => {
+    const fn = spec('f');
+    const { pool, docker } = makePool({ prewarmPerRuntime: 1 }, [fn]);
+    docker.createDelayMs = 300;
+    const call = pool.withLease(fn, async () => 'served').catch((err: Error) => err.message);
+    await sleep(50);
+    assert.ok(docker.calls.create === 0 && pool.list().length > 0, 'a start is waiting for the engine');
+    await pool.close();
+    assert.equal(docker.calls.create > 0, true, 'the engine created the containers after close began');
+    assert.deepEqual([...docker.containers.values()].filter((c) => !c.removed).map((c) => c.id), [], 'and none is left');
+    assert.match(String(await call), /shutting down/);
   });
 
   it('bounds the container starts in progress at once', async () => {

@@ -151,6 +151,8 @@ export class WarmPool {
   private maintainScheduled = false;
   private maintainTimer?: NodeJS.Timeout;
   private closed = false;
+  /** Container starts not settled yet (close waits for them). */
+  private readonly startsInFlight = new Set<Promise<PooledContainer>>();
   private readonly log: Logger;
 
   constructor(private readonly config: PoolConfig, private readonly deps: PoolDeps) {
@@ -309,6 +311,11 @@ export class WarmPool {
     this.closed = true;
     if (this.maintainTimer) clearInterval(this.maintainTimer);
     for (const w of [...this.waiters]) this.fail(w, new StratusError('UNAVAILABLE', 'the agent is shutting down'));
+    await Promise.all(this.list().map((c) => this.remove(c, 'agent shutting down')));
+    // A start whose container the engine was still creating has no id to remove yet: once the engine
+    // answers, the start sees `closed` and removes it. Waited for, or the process would exit first
+    // and leave that container behind (seen in CI: a restarted agent stopped while pre-warming).
+    await Promise.allSettled([...this.startsInFlight]);
     await Promise.all(this.list().map((c) => this.remove(c, 'agent shutting down')));
     await fs.rm(runtimeSocketRoot(this.config.agentId), { recursive: true, force: true }).catch(() => undefined);
   }
@@ -513,7 +520,16 @@ export class WarmPool {
   }
 
   /** Creates and starts a generic container and waits until its bootstrap asks to be specialised. */
-  private async startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean, functionName?: string): Promise<PooledContainer> {
+  /** startContainer, tracked until it settles (close waits for the starts in flight). */
+  private startContainer(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean, functionName?: string): Promise<PooledContainer> {
+    const start = this.createAndStart(backend, runtime, memoryMb, forInvocation, functionName);
+    this.startsInFlight.add(start);
+    const done = () => this.startsInFlight.delete(start);
+    start.then(done, done);
+    return start;
+  }
+
+  private async createAndStart(backend: IsolationBackend, runtime: Runtime, memoryMb: number, forInvocation: boolean, functionName?: string): Promise<PooledContainer> {
     const name = `stratus-${sanitize(this.config.agentId)}-${randomUUID().slice(0, 12)}`;
     const folder = path.join(this.config.dataDir, 'containers', sanitize(this.config.agentId), name);
     const pending = new PooledContainer('', name, backend, runtime, memoryMb, folder, this.config.keepAliveMs, (x) => this.onIdleExpired(x));
