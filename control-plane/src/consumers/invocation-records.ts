@@ -1,6 +1,7 @@
 // Stores the invocation records agents publish on JetStream (stream STRATUS_INVOCATIONS, subjects
 // stratus.v1.invocations.>) through one durable pull consumer, in batches. A message is acked
-// only after its rows are committed, and rows are inserted with ON CONFLICT DO NOTHING on the id,
+// only after its records are committed, and storing is idempotent (rows skip ids stored already; a
+// message's quiet records are one chunk keyed by its first record's id: InvocationStore.insertMessages),
 // so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor doubles.
 // A message holds a compact batch (wire form 2, common/src/event-wire.ts), or one event or an array
 // of events (form 1).

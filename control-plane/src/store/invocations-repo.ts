@@ -270,13 +270,13 @@ export class InvocationStore {
   /** Newest first. Throws INVALID_ARGUMENT naming `from` / `to` / `limit` when they are malformed. */
   async list(filter: InvocationFilter): Promise<Required<InvocationInput>[]> {
     const where: SQL[] = [];
-    // the same filter for the quiet records in chunks; undefined: none of them can match
-    let chunked: ChunkFilter | undefined = {};
+    // false once a filter excludes the quiet records kept in chunks
+    let quietCanMatch = true;
     if (filter.function) where.push(eq(invocations.function, filter.function));
     if (filter.status) {
       const statuses = filter.status.split(',').map((s) => s.trim()).filter(Boolean);
       where.push(statuses.length === 1 ? eq(invocations.status, statuses[0]) : inArray(invocations.status, statuses));
-      if (!statuses.includes('ok')) chunked = undefined;
+      if (!statuses.includes('ok')) quietCanMatch = false;
     }
     const from = filter.from ? parseTime('from', filter.from) : undefined;
     const to = filter.to ? parseTime('to', filter.to) : undefined;
@@ -291,13 +291,10 @@ export class InvocationStore {
     if (byId) where.push(eq(invocations.id, search.toLowerCase()));
     else if (search) {
       where.push(sql`${invocations.searchVector} @@ websearch_to_tsquery('simple', ${search})`);
-      chunked = undefined; // a quiet record has no words
+      quietCanMatch = false; // a quiet record has no words
     }
-    if (chunked) {
-      const ids = [...new Set([filter.requestId, byId ? search.toLowerCase() : undefined].filter((i): i is string => !!i))];
-      if (ids.length > 1) chunked = undefined; // two different ids: no record is both
-      else chunked = { function: filter.function, agentId: filter.agentId, backend: filter.backend, from: from?.getTime(), to: to?.getTime(), id: ids[0] };
-    }
+    const ids = [...new Set([filter.requestId, byId ? search.toLowerCase() : undefined].filter((i): i is string => !!i))];
+    if (ids.length > 1) quietCanMatch = false; // two different ids: no record is both
     const limit = clampLimit(filter.limit);
     let cond = where.length ? and(...where) : undefined;
     if (search && !byId && cond) {
@@ -320,7 +317,8 @@ export class InvocationStore {
       // means NULLS FIRST, which no index matches, and PostgreSQL then sorts the whole table.
       .orderBy(sql`${invocations.startedAt} DESC NULLS LAST`, desc(invocations.id))
       .limit(limit)) as InvocationRow[];
-    if (!chunked) return rows.map(rowToInvocation);
+    if (!quietCanMatch) return rows.map(rowToInvocation);
+    const chunked = { function: filter.function, agentId: filter.agentId, backend: filter.backend, from: from?.getTime(), to: to?.getTime(), id: ids[0] };
     // both newest first; a record in both (stored as a row by an earlier release, then sent again) once
     const merged = new Map<string, InvocationRow>();
     for (const r of [...rows, ...(await this.chunkRecords(chunked, limit))].sort(newestFirst)) if (!merged.has(r.id)) merged.set(r.id, r);
