@@ -1,5 +1,6 @@
 // COPY's binary form as PostgreSQL documents it, written and read back. Quiet records kept in chunks
-// (COPY binary tuples) read back exactly as stored, once each, and lists merge them with the records
+// (COPY binary tuples, or a compact batch as the agent sent it) read back exactly as stored, once
+// each, and lists merge them with the records
 // stored as rows. Overheads loaded with COPY; a COPY refused for a duplicate rejects (the driver left
 // it hanging: copy-in.ts) and is stored by INSERT instead. On PGlite always, and on real PostgreSQL
 // when STRATUS_TEST_DATABASE_URL is set (npm test sets it).
@@ -10,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
+import { decodeInvocationBatchMs, encodeInvocationBatch, type CompactInvocationBatch } from '@stratus/common';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { copyValue } from '../src/store/copy-in';
 import { CopyBinaryReader, CopyBinaryWriter } from '../src/store/copy-binary';
@@ -17,6 +19,7 @@ import { createScratchDatabase } from './scratch-database';
 import { openDatabase, type OpenedDatabase } from '../src/store/db';
 import { eventToRow, InvocationStore, readChunk, resultRows, rowToInvocation } from '../src/store/invocations-repo';
 import type { InvocationRow } from '../src/store/schema';
+import { splitQuietRows } from '../src/store/wire-chunks';
 
 const ADMIN_URL = process.env.STRATUS_TEST_DATABASE_URL;
 
@@ -152,6 +155,59 @@ for (const { driver, skip } of DRIVERS) describe(`records and overheads through 
     for (const r of third) assert.deepEqual(await inserting.get(r.id), rowToInvocation({ ...r, searchVector: null } as InvocationRow), r.id);
     assert.equal(await inserting.insertMessages([third]), 0);
     assert.equal(readChunk(Buffer.from(new CopyBinaryWriter().finish())).length, 0);
+  });
+
+  it("keeps a compact batch's quiet records as the agent sent them, and reads them back as rows read", async () => {
+    const t = Date.UTC(2026, 11, 7, 9, 0, 0, 5);
+    const fn = `wire-${randomUUID()}`;
+    const at = (ms: number) => new Date(t + ms).toISOString();
+    const quietEvents = [
+      makeInvocationEvent({ function: fn, runtime: 'py\u0000thon', backend: 'ünïcødé ☃', startedAt: at(0), endedAt: at(3), durationMs: 2.125, coldStart: true, initMs: 250.25 }),
+      makeInvocationEvent({ function: `${fn}-b`, backend: 'gvisor', startedAt: at(-7), endedAt: at(1), overheadMs: 0.412, logsBare: true }),
+      makeInvocationEvent({ function: fn, startedAt: at(9), endedAt: at(10), maxMemoryMb: 2_147_483_647, cpuMs: 123456789.125 }),
+    ].map((e) => ({ ...e, status: 'ok' as const, logs: '' }));
+    const others = [
+      makeInvocationEvent({ function: fn, status: 'function_error', errorType: 'Boom', errorMessage: 'it broke', startedAt: at(4), endedAt: at(5) }),
+      makeInvocationEvent({ function: fn, status: 'ok', logs: 'printed something\n', startedAt: at(5), endedAt: at(6) }),
+      { ...makeInvocationEvent({ function: fn, status: 'ok', logs: '', startedAt: at(6), endedAt: at(7) }), id: `odd\nid-${randomUUID()}` },
+    ];
+    const stored = async (batch: CompactInvocationBatch, bytes: Buffer) => {
+      const { chunk, rest } = splitQuietRows(batch, bytes);
+      const rows = rest ? decodeInvocationBatchMs(rest).events.map(eventToRow) : [];
+      return { chunk, rest, count: await copying.insertMessages([{ rows, chunk }]) };
+    };
+    // what the records consumer stored before chunks kept the wire form: every record as a row
+    const asRows = (batch: CompactInvocationBatch) => decodeInvocationBatchMs(batch).events.map(eventToRow);
+
+    // every record quiet: the chunk is the message's own bytes
+    const whole = encodeInvocationBatch(quietEvents);
+    const wholeBytes = Buffer.from(JSON.stringify(whole));
+    const first = await stored(whole, wholeBytes);
+    assert.equal(first.count, 3);
+    assert.equal(first.rest, undefined);
+    assert.deepEqual(first.chunk?.rows, wholeBytes);
+    assert.deepEqual(first.chunk?.functions.sort(), [fn, `${fn}-b`].sort());
+    assert.equal(first.chunk?.startedMin.getTime(), t - 7);
+    assert.equal(first.chunk?.startedMax.getTime(), t + 9);
+    for (const r of asRows(whole)) assert.deepEqual(await copying.get(r.id), rowToInvocation({ ...r, searchVector: null } as InvocationRow), r.id);
+    assert.equal((await copying.get(quietEvents[0].id)).runtime, 'python', 'a NUL is cleaned up as in a row');
+    assert.equal((await stored(whole, wholeBytes)).count, 0, 'a redelivered message adds nothing');
+
+    // some records not quiet (an error, logs, an id a chunk cannot list): rows; the quiet ones a batch of their own
+    const mixed = encodeInvocationBatch([...quietEvents.map((e) => ({ ...e, id: randomUUID() })), ...others]);
+    const second = await stored(mixed, Buffer.from(JSON.stringify(mixed)));
+    assert.equal(second.count, 6);
+    assert.equal(second.chunk?.count, 3);
+    assert.equal(second.rest?.rows.length, 3);
+    assert.ok(second.chunk && readChunk(second.chunk.rows).every((r) => r.status === 'ok' && !r.logs));
+    for (const r of asRows(mixed)) assert.deepEqual(await copying.get(r.id), rowToInvocation({ ...r, searchVector: null } as InvocationRow), r.id);
+    const listed = (await copying.list({ function: fn, limit: 100 })).map((r) => r.id);
+    assert.deepEqual(listed, asRows(whole).concat(asRows(mixed)).filter((r) => r.function === fn).sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (a.id < b.id ? 1 : -1)).map((r) => r.id));
+
+    // not one row quiet, or no time to bound a chunk by: all rows
+    const none = splitQuietRows({ ...mixed, t0: Number.NaN });
+    assert.equal(none.chunk, undefined);
+    assert.equal(none.rest?.rows.length, 6);
   });
 
   it('lists quiet records in chunks and records as rows together, newest first, by every filter', async () => {

@@ -3,7 +3,7 @@
 // (InvocationStore.list: function / status / time filters, and the logs search). Half the functions
 // (fn-0 to fn-24) log, so their records are rows of `invocations`; the others are quiet, and their
 // records that succeeded are kept in chunks (invocation_chunks), stored as the records consumer
-// stores them: a message of up to 256 records of one agent a chunk.
+// stores them: a message of up to 256 records of one agent a chunk, in the compact wire form.
 //   node --import tsx control-plane/test/invocations-scale.measure.ts [--pglite] [--rows 1000000] [--keep | --url URL]
 // A logging function's logs hold 24 words w0..w1999 drawn log-uniformly (word k is about 1/(7.6 (k+1)) of the draws), so
 // the search covers frequent (w1: most records), mid-frequency (w20, w200) and rare words (w1500);
@@ -11,8 +11,9 @@
 // (1 in 2 records of the hour before).
 import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import { InvocationStore, resultRows } from '../src/store/invocations-repo';
-import type { NewInvocationRow } from '../src/store/schema';
+import { decodeInvocationBatchMs, encodeInvocationBatch, type InvocationEvent } from '@stratus/common';
+import { eventToRow, InvocationStore, resultRows, type InvocationMessage } from '../src/store/invocations-repo';
+import { splitQuietRows } from '../src/store/wire-chunks';
 import { arg, loadLine, openMeasureDb, timeIt as time } from './scale-measure-lib';
 
 const target = Number(arg('--rows') ?? 1_000_000);
@@ -54,22 +55,29 @@ async function main() {
           where g % 50 < 25 or g % 50 = 0
         ) r where status <> 'ok' or fn in (${sql.raw(Array.from({ length: 25 }, (_, i) => `'fn-${i}'`).join(', '))})`);
     }
-    // the quiet functions' successes, in chunks: each agent's records in messages of 256
-    const messages: NewInvocationRow[][] = [];
-    const pending: NewInvocationRow[][] = [[], []];
+    // the quiet functions' successes, in chunks: each agent's records in messages of 256, kept as
+    // the records consumer keeps a compact batch (wire-chunks.ts)
+    const messages: InvocationMessage[] = [];
+    const pending: InvocationEvent[][] = [[], []];
+    const message = (events: InvocationEvent[]): InvocationMessage => {
+      const batch = encodeInvocationBatch(events);
+      const { chunk, rest } = splitQuietRows(batch, Buffer.from(JSON.stringify(batch)));
+      return { rows: rest ? decodeInvocationBatchMs(rest).events.map(eventToRow) : [], chunk };
+    };
     for (let g = 0; !reuse && g < target; g++) {
       if (g % 50 < 25 || g % 200 === 0 || g % 50 === 0) continue; // logging functions, and errors and timeouts (rows)
       const startedAt = now - 86_400_000 + (g * 86_400_000) / target;
       const agent = pending[g % 2];
       agent.push({
-        id: createHash('md5').update(`${g}r`).digest('hex'), function: `fn-${g % 50}`, version: 1, agentId: `agent-${g % 2}`,
-        backend: g % 7 === 0 ? 'gvisor' : 'docker', runtime: 'python3.11', status: 'ok', coldStart: g % 20 === 0,
-        startedAt: new Date(startedAt), endedAt: new Date(startedAt + 12), durationMs: 12, billedMs: 12, maxMemoryMb: 40, cpuMs: 8, memoryMb: 128, logsBare: true,
+        schema: 1, id: createHash('md5').update(`${g}r`).digest('hex'), function: `fn-${g % 50}`, version: 1, agentId: `agent-${g % 2}`,
+        backend: g % 7 === 0 ? 'gvisor' : 'docker', runtime: 'python3.11', status: 'ok', errorType: '', errorMessage: '', coldStart: g % 20 === 0,
+        startedAt: new Date(startedAt).toISOString(), endedAt: new Date(startedAt + 12).toISOString(), queueMs: 0, startMs: 0, initMs: 0, durationMs: 12,
+        billedMs: 12, overheadMs: 0, maxMemoryMb: 40, cpuMs: 8, requestBytes: 0, responseBytes: 0, memoryMb: 128, logs: '', logsTruncated: false, logsBare: true,
       });
-      if (agent.length === 256) messages.push(pending[g % 2].splice(0));
+      if (agent.length === 256) messages.push(message(pending[g % 2].splice(0)));
       if (messages.length === 8) await store.insertMessages(messages.splice(0));
     }
-    for (const rest of pending) if (rest.length > 0) messages.push(rest);
+    for (const rest of pending) if (rest.length > 0) messages.push(message(rest));
     if (messages.length > 0) await store.insertMessages(messages);
     const loadSec = (performance.now() - t0) / 1000;
     await db.execute(sql`analyze invocations`);

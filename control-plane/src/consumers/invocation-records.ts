@@ -22,9 +22,9 @@ import {
   type Logger,
 } from '@stratus/common';
 import { AckPolicy, DeliverPolicy, nanos, type Consumer, type ConsumerMessages, type JsMsg, type NatsConnection } from 'nats';
-import { eventToRow, type InvocationStore } from '../store/invocations-repo';
+import { eventToRow, type InvocationMessage, type InvocationStore } from '../store/invocations-repo';
+import { splitQuietRows } from '../store/wire-chunks';
 import { publishedMs, type IngestGate } from './ingest-gate';
-import type { NewInvocationRow } from '../store/schema';
 
 export const RECORDS_CONSUMER = 'stratus-control-plane-records';
 export const OVERHEADS_CONSUMER = 'stratus-control-plane-overheads';
@@ -75,12 +75,19 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsStored: 0 };
 
   async function storeBatch(batch: JsMsg[]): Promise<void> {
-    const parsed: { msg: JsMsg; rows: NewInvocationRow[] }[] = [];
+    const parsed: { msg: JsMsg; message: InvocationMessage; count: number }[] = [];
     for (const msg of batch) {
       try {
         const body = JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
-        const rows = isCompactInvocationBatch(body) ? decodeInvocationBatchMs(body).events : ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]);
-        parsed.push({ msg, rows: rows.map(eventToRow) });
+        if (isCompactInvocationBatch(body)) {
+          // quiet records stay in the form they came in (wire-chunks.ts); the others become rows
+          const { chunk, rest } = splitQuietRows(body, msg.data);
+          const rows = rest ? decodeInvocationBatchMs(rest).events.map(eventToRow) : [];
+          parsed.push({ msg, message: { rows, chunk }, count: rows.length + (chunk?.count ?? 0) });
+        } else {
+          const rows = ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]).map(eventToRow);
+          parsed.push({ msg, message: rows, count: rows.length });
+        }
       } catch (err) {
         stats.rejected++;
         logger.warn({ err, subject: msg.subject, seq: msg.seq }, 'dropping a malformed invocation record');
@@ -89,22 +96,22 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
     }
     try {
       // one array per message: a message's quiet records become one chunk (InvocationStore.insertMessages)
-      const total = parsed.reduce((n, p) => n + p.rows.length, 0);
-      const stored = await invocations.insertMessages(parsed.map((p) => p.rows));
+      const total = parsed.reduce((n, p) => n + p.count, 0);
+      const stored = await invocations.insertMessages(parsed.map((p) => p.message));
       stats.stored += stored;
       stats.duplicates += total - stored;
       stats.batches++;
       for (const p of parsed) p.msg.ack();
-      opts.onStored?.(parsed.flatMap((p) => p.rows.map((r) => r.id)));
+      opts.onStored?.(parsed.flatMap((p) => idsOf(p.message)));
     } catch (err) {
       // One bad row must not hold back the others: store message by message, and let the
       // failing ones come back later (the store may be briefly down) or go after MAX_DELIVERIES.
       logger.warn({ err, messages: parsed.length }, 'batch insert failed; storing message by message');
       for (const p of parsed) {
         try {
-          stats.stored += await invocations.insert(p.rows);
+          stats.stored += await invocations.insertMessages([p.message]);
           p.msg.ack();
-          opts.onStored?.(p.rows.map((r) => r.id));
+          opts.onStored?.(idsOf(p.message));
         } catch (rowErr) {
           if (p.msg.info.redeliveryCount >= MAX_DELIVERIES) {
             stats.rejected++;
@@ -159,6 +166,12 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       await Promise.all(loops.map((l) => l.close()));
     },
   };
+}
+
+/** The ids of a message's records (for onStored). */
+function idsOf(message: InvocationMessage): string[] {
+  if (Array.isArray(message)) return message.map((r) => r.id);
+  return [...(message.chunk ? message.chunk.ids.slice(1, -1).split('\n') : []), ...message.rows.map((r) => r.id)];
 }
 
 async function durableConsumer(nc: NatsConnection, stream: string, durable: string, subject: string): Promise<Consumer> {

@@ -9,7 +9,11 @@ import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { CopyBinaryReader, CopyBinaryWriter } from './copy-binary';
 import { copyValue, type CopyIn } from './copy-in';
 import type { Database } from './db';
+import { isWireChunk, readWireChunk, type NewChunk } from './wire-chunks';
 import { invocationChunks, invocationOverheads, invocations, type InvocationRow, type NewInvocationRow } from './schema';
+
+/** One agent message's records: as rows, or as a compact batch split by splitQuietRows (its quiet records' chunk, the others as rows). */
+export type InvocationMessage = NewInvocationRow[] | { rows: NewInvocationRow[]; chunk?: NewChunk };
 
 export const LIST_LIMIT = { default: 50, max: 1000 } as const;
 /** A search with at most this many matches is answered from the words' index alone (see list). */
@@ -142,19 +146,21 @@ export class InvocationStore {
   }
 
   /**
-   * Stores the records of agent messages, one array per message; returns how many were new. Quiet
-   * records (isQuiet: a healthy function's every call) go into one chunk per message (schema.ts,
-   * invocation_chunks), keyed by its first record's id: a redelivered message makes the same chunk,
-   * which is stored once. The others, with words to index for search, are rows of `invocations`
-   * (an INSERT that skips ids stored already).
+   * Stores the records of agent messages, one array per message (or, for a compact batch, the
+   * chunk of its quiet records in wire form and the rest: splitQuietRows); returns how many were
+   * new. Quiet records (isQuiet: a healthy function's every call) go into one chunk per message
+   * (schema.ts, invocation_chunks), keyed by its first record's id: a redelivered message makes the
+   * same chunk, which is stored once. The others, with words to index for search, are rows of
+   * `invocations` (an INSERT that skips ids stored already).
    */
-  async insertMessages(messages: NewInvocationRow[][]): Promise<number> {
+  async insertMessages(messages: InvocationMessage[]): Promise<number> {
     const worded: NewInvocationRow[] = [];
     const wordedWords: string[] = [];
-    const chunks: (typeof invocationChunks.$inferInsert)[] = [];
-    for (const rows of messages) {
+    const chunks: NewChunk[] = [];
+    for (const message of messages) {
       const quiet: NewInvocationRow[] = [];
-      for (const r of rows) {
+      if (!Array.isArray(message) && message.chunk) chunks.push(message.chunk);
+      for (const r of Array.isArray(message) ? message : message.rows) {
         const words = searchText(r.logs ?? '');
         if (isQuiet(r, words)) quiet.push(r);
         else {
@@ -175,7 +181,7 @@ export class InvocationStore {
    * spared them. A COPY is all or nothing, so one refused for a chunk stored already (a redelivery)
    * goes again as an INSERT that skips it. Returns how many records the new chunks hold.
    */
-  private async insertChunks(chunks: (typeof invocationChunks.$inferInsert)[]): Promise<number> {
+  private async insertChunks(chunks: NewChunk[]): Promise<number> {
     if (this.copyIn) {
       try {
         const w = new CopyBinaryWriter(chunks.reduce((n, c) => n + c.rows.length + c.ids.length * 3 + 512, 0));
@@ -488,7 +494,7 @@ function isQuiet(r: NewInvocationRow, words: string): boolean {
 }
 
 /** A chunk of one message's quiet records: their rows as COPY binary tuples, and what lists filter by. */
-function chunkOf(rows: NewInvocationRow[]): typeof invocationChunks.$inferInsert {
+function chunkOf(rows: NewInvocationRow[]): NewChunk {
   const writer = new CopyBinaryWriter(rows.length * 256);
   const functions = new Set<string>();
   const backends = new Set<string>();
@@ -517,8 +523,9 @@ function chunkOf(rows: NewInvocationRow[]): typeof invocationChunks.$inferInsert
   };
 }
 
-/** A chunk's records, read back in the order of COLUMNS, as copyRow wrote them. */
+/** A chunk's records: in wire form (wire-chunks.ts), or COPY tuples in the order of COLUMNS as copyRow wrote them. */
 export function readChunk(data: Uint8Array): InvocationRow[] {
+  if (isWireChunk(data)) return readWireChunk(data, (e) => ({ ...eventToRow(e), searchVector: null }) as InvocationRow);
   const r = new CopyBinaryReader(data);
   const out: InvocationRow[] = [];
   while (r.row() === COLUMNS.length) {

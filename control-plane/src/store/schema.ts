@@ -134,8 +134,9 @@ export const invocations = pgTable(
 
 /**
  * Quiet invocation records (status ok, no error, nothing logged: a healthy function's every call)
- * in chunks: one row per agent message, its records packed in `rows` as COPY binary tuples of the
- * invocations columns (copy-binary.ts). A row of its own and its index entries cost PostgreSQL about
+ * in chunks: one row per agent message, its records packed in `rows` as the agent sent them, a
+ * compact batch in wire form 2 (wire-chunks.ts), or, for records that did not come in one, as COPY
+ * binary tuples of the invocations columns (copy-binary.ts). A row of its own and its index entries cost PostgreSQL about
  * 6 µs of CPU a record; in chunks 0.6-0.8 (bench/tools/ingest-cost.ts; docs/metrics.md, "Quiet
  * records in chunks"). Reads (InvocationStore.get, list) unpack the chunks their filters can match
  * and merge them with the records in `invocations`.
