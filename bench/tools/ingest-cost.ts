@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { connect, headers } from 'nats';
-import { encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, INVOCATIONS_STREAM, OverheadRows, SUBJECTS, type InvocationEvent } from '@stratus/common';
+import { encodeInvocationBatch, ensureInvocationStream, ensureMetricsStream, INVOCATIONS_STREAM, METRICS_STREAM, OverheadRows, SUBJECTS, type InvocationEvent } from '@stratus/common';
 import { freePorts, startTestNatsServer } from '../../common/src/testing/nats-server';
 import { databaseBackends, dropPostgresDatabase, ingestionBacklog, postgresDatabase, processCpuMs } from '../src/platform';
 
@@ -59,9 +59,12 @@ try {
   const jsm = await nc.jetstreamManager();
   // ready when the control plane has migrated and made its consumers
   for (let i = 0; ; i++) {
-    let consumers = 0;
-    for await (const _ of jsm.consumers.list(INVOCATIONS_STREAM)) consumers++;
-    if (consumers >= 2) break;
+    // (the records consumer on the invocations; the roll-ups' and the overheads' on the metrics)
+    let invocationConsumers = 0;
+    let metricsConsumers = 0;
+    for await (const _ of jsm.consumers.list(INVOCATIONS_STREAM)) invocationConsumers++;
+    for await (const _ of jsm.consumers.list(METRICS_STREAM)) metricsConsumers++;
+    if (invocationConsumers >= 1 && metricsConsumers >= 2) break;
     if (i > 200) throw new Error('the control plane did not start its consumers within 60 s');
     await sleep(300);
   }

@@ -16,7 +16,7 @@ import {
   type StratusConfig,
 } from '@stratus/common';
 import { proto, type MetricsServiceHandlers } from '@stratus/proto';
-import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from './consumers/invocation-records';
+import { startInvocationRecordsConsumer, type InvocationRecordsConsumer, type InvocationRollups } from './consumers/invocation-records';
 import { startRetentionPruner, type RetentionPruner } from './consumers/retention';
 import { IngestGate } from './consumers/ingest-gate';
 import { InvokeForwarder } from './invoke/forwarder';
@@ -61,7 +61,11 @@ export interface ControlPlane {
   close(): Promise<void>;
 }
 
-type StartMetrics = (opts: { db: Database; nats: NatsConnection; config: StratusConfig; logger: Logger; gate?: IngestGate }) => Promise<{ handlers: MetricsServiceHandlers; close(): Promise<void> }>;
+type StartMetrics = (opts: { db: Database; nats: NatsConnection; config: StratusConfig; logger: Logger; gate?: IngestGate; sharedInvocations?: boolean }) => Promise<{
+  handlers: MetricsServiceHandlers;
+  invocationRollups?: InvocationRollups;
+  close(): Promise<void>;
+}>;
 
 /** Loads the metrics module (helper G's control-plane/src/metrics) when it is there. */
 async function loadMetricsModule(logger: Logger): Promise<StartMetrics | undefined> {
@@ -134,12 +138,17 @@ export async function startControlPlane(config: StratusConfig, deps: ControlPlan
       ? new Promise(() => {})
       : (async () => {
           nats = deps.nats ?? (await connectNats(config.natsUrl, { name: 'stratus-control-plane', logger, signal: abort.signal }));
-          records = await startInvocationRecordsConsumer({ nc: nats, invocations, logger, gate });
-          if (startMetrics && !abort.signal.aborted) {
-            const metrics = await startMetrics({ db, nats, config, gate, logger: logger.child({ module: 'metrics' }) });
-            metricsHandlers = metrics.handlers;
-            closeMetrics = () => metrics.close();
-          }
+          // the metrics first: the records consumer folds the invocation batches it stores into their
+          // roll-ups (each batch parsed and delivered once, not once for each)
+          const metrics = startMetrics && !abort.signal.aborted
+            ? await startMetrics({ db, nats, config, gate, sharedInvocations: true, logger: logger.child({ module: 'metrics' }) }).catch((err) => {
+                logger.error({ err }, 'metrics did not start: storing invocation records without roll-ups');
+                return undefined;
+              })
+            : undefined;
+          if (metrics) closeMetrics = () => metrics.close();
+          records = await startInvocationRecordsConsumer({ nc: nats, invocations, logger, gate, rollups: metrics?.invocationRollups });
+          if (metrics) metricsHandlers = metrics.handlers;
           return records;
         })();
   recordsReady.catch((err) => {

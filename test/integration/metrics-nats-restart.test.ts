@@ -1,6 +1,8 @@
 // NATS restarted in the middle of a load loses nothing, end to end: two agents' telemetry keep
 // recording while the nats-server is down (their outboxes hold the records), and once it is back the
-// control plane's roll-ups count every invocation exactly once.
+// control plane stores every record once and its roll-ups count every invocation exactly once. The
+// consumers are arranged as the control plane arranges them: the records consumer folds the batches
+// it stores into the roll-ups (sharedInvocations).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,7 +14,10 @@ import { connectNats, createLogger, loadConfig, type GaugeEvent } from '@stratus
 import { startTestNatsServer, type TestNatsServer } from '@stratus/common/testing/nats-server.ts';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
 import { openDatabase, type OpenedDatabase } from '../../control-plane/src/store/db';
+import { sql } from 'drizzle-orm';
 import { startMetrics, type MetricsModule } from '../../control-plane/src/metrics/index';
+import { startInvocationRecordsConsumer, type InvocationRecordsConsumer } from '../../control-plane/src/consumers/invocation-records';
+import { InvocationStore, resultRows } from '../../control-plane/src/store/invocations-repo';
 import { createAgentTelemetry, type AgentTelemetry } from '../../node-agent/src/metrics/index';
 
 const logger = createLogger('test');
@@ -41,6 +46,8 @@ describe('NATS restarted mid-load', () => {
   let tmp: string;
   let opened: OpenedDatabase;
   let metrics: MetricsModule;
+  let store: InvocationStore;
+  let records: InvocationRecordsConsumer;
   const agents: AgentTelemetry[] = [];
 
   before(async () => {
@@ -49,12 +56,15 @@ describe('NATS restarted mid-load', () => {
     const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, dataDir: tmp, databaseUrl: undefined });
     nc = await connectNats(nats.url, { reconnectTimeWait: 250 });
     opened = await openDatabase(config);
-    metrics = await startMetrics({ db: opened.db, nats: nc, config, logger, flushIntervalMs: 250, ackWaitMs: 3_000 });
+    metrics = await startMetrics({ db: opened.db, nats: nc, config, logger, flushIntervalMs: 250, ackWaitMs: 3_000, sharedInvocations: true });
+    store = new InvocationStore(opened.db, opened.copyIn);
+    records = await startInvocationRecordsConsumer({ nc, invocations: store, logger, ackWaitMs: 3_000, rollups: metrics.invocationRollups });
     for (const id of ['agent-a', 'agent-b']) agents.push(await createAgentTelemetry({ config, agentId: id, logger, sampleGauges: gauges }));
   });
 
   after(async () => {
     for (const a of agents) await a.close();
+    await records?.close();
     await metrics?.close();
     await nc?.close();
     await opened?.close();
@@ -62,7 +72,7 @@ describe('NATS restarted mid-load', () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('counts every invocation recorded before, during and after the outage exactly once', async () => {
+  it('stores and counts every invocation recorded before, during and after the outage exactly once', async () => {
     const from = new Date(Date.now() - 60_000).toISOString();
     let sent = 0;
     let stop = false;
@@ -70,7 +80,9 @@ describe('NATS restarted mid-load', () => {
       while (!stop) {
         for (let i = 0; i < 10; i++) {
           const agentId = i % 2 ? 'agent-b' : 'agent-a';
-          agents[i % 2].recordInvocation(makeInvocationEvent({ agentId, function: 'load', durationMs: 2 + (i % 5) }));
+          // two in three quiet (kept in chunks), the others rows
+          const quiet = i % 3 !== 0 ? { status: 'ok', logs: '' } : {};
+          agents[i % 2].recordInvocation(makeInvocationEvent({ agentId, function: 'load', durationMs: 2 + (i % 5), ...quiet }));
           sent++;
         }
         await new Promise((r) => setTimeout(r, 10));
@@ -95,5 +107,10 @@ describe('NATS restarted mid-load', () => {
     assert.equal(res.total.invocations, sent);
     assert.equal(res.rows.find((r: any) => r.key === 'agent-a').invocations, sent / 2);
     assert.ok(agents.every((a) => a.stats().dropped === 0));
+    // every record stored once: as a row or in a chunk (quiet), none twice
+    const [stored] = resultRows(await opened.db.execute(sql`SELECT (SELECT count(*) FROM invocations WHERE function = 'load')::int
+      + (SELECT coalesce(sum(count), 0) FROM invocation_chunks WHERE 'load' = ANY(functions))::int AS n`));
+    assert.equal(stored.n, sent);
+    assert.equal(records.stats.stored, sent, 'the records consumer counted each once');
   });
 });

@@ -44,6 +44,27 @@ export interface InvocationRecordsOptions {
   onOverheads?: (requestIds: string[]) => void;
   /** Holds batches back while the host's CPU is saturated (see ingest-gate.ts); none: store at once. */
   gate?: IngestGate;
+  /** Redelivery of an unacknowledged message after this long (default 30 s). */
+  ackWaitMs?: number;
+  /**
+   * Folds each stored message into the roll-ups, which acknowledge it once they are stored too
+   * (startMetrics' sharedInvocations); none: a message is acknowledged once its records are stored.
+   */
+  rollups?: InvocationRollups;
+}
+
+/**
+ * The roll-ups of the invocation batches this consumer stores (the metrics module's RollupFolder):
+ * a batch parsed and delivered once for both, instead of once to each of two consumers. Calls are
+ * sequential, from the consumer's loop.
+ */
+export interface InvocationRollups {
+  /** Folds a stored message's body (unless folded before) and acknowledges the message after the next flush. */
+  add(msg: JsMsg, body: unknown): void;
+  /** A message that will not come again (refused): nothing to fold. */
+  pass(seq: number): void;
+  flushIfDue(): Promise<void>;
+  flush(): Promise<void>;
 }
 
 export interface InvocationRecordsConsumer {
@@ -71,11 +92,15 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   const { nc, invocations, logger } = opts;
   const durable = opts.durableName ?? RECORDS_CONSUMER;
   await ensureInvocationStream(nc);
-  const consumer = await durableConsumer(nc, INVOCATIONS_STREAM, durable, SUBJECTS.invocationsAll);
+  const consumer = await durableConsumer(nc, INVOCATIONS_STREAM, durable, SUBJECTS.invocationsAll, opts.ackWaitMs);
   const stats = { stored: 0, duplicates: 0, rejected: 0, batches: 0, overheadsStored: 0 };
 
+  const rollups = opts.rollups;
+  /** A message whose records are stored: acknowledged now, or by the roll-ups once they are stored too. */
+  const stored_ = (p: { msg: JsMsg; body: unknown }) => (rollups ? rollups.add(p.msg, p.body) : p.msg.ack());
+
   async function storeBatch(batch: JsMsg[]): Promise<void> {
-    const parsed: { msg: JsMsg; message: InvocationMessage; count: number }[] = [];
+    const parsed: { msg: JsMsg; body: unknown; message: InvocationMessage; count: number }[] = [];
     for (const msg of batch) {
       try {
         const body = JSON.parse(new TextDecoder().decode(msg.data)) as unknown;
@@ -83,15 +108,16 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
           // quiet records stay in the form they came in (wire-chunks.ts); the others become rows
           const { chunk, rest } = splitQuietRows(body, msg.data);
           const rows = rest ? decodeInvocationBatchMs(rest).events.map(eventToRow) : [];
-          parsed.push({ msg, message: { rows, chunk }, count: rows.length + (chunk?.count ?? 0) });
+          parsed.push({ msg, body, message: { rows, chunk }, count: rows.length + (chunk?.count ?? 0) });
         } else {
           const rows = ((Array.isArray(body) ? body : [body]) as Partial<InvocationEvent>[]).map(eventToRow);
-          parsed.push({ msg, message: rows, count: rows.length });
+          parsed.push({ msg, body, message: rows, count: rows.length });
         }
       } catch (err) {
         stats.rejected++;
         logger.warn({ err, subject: msg.subject, seq: msg.seq }, 'dropping a malformed invocation record');
         msg.term('malformed invocation record');
+        rollups?.pass(msg.seq);
       }
     }
     try {
@@ -101,7 +127,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       stats.stored += stored;
       stats.duplicates += total - stored;
       stats.batches++;
-      for (const p of parsed) p.msg.ack();
+      for (const p of parsed) stored_(p);
       opts.onStored?.(parsed.flatMap((p) => idsOf(p.message)));
     } catch (err) {
       // One bad row must not hold back the others: store message by message, and let the
@@ -110,13 +136,14 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       for (const p of parsed) {
         try {
           stats.stored += await invocations.insertMessages([p.message]);
-          p.msg.ack();
+          stored_(p);
           opts.onStored?.(idsOf(p.message));
         } catch (rowErr) {
           if (p.msg.info.redeliveryCount >= MAX_DELIVERIES) {
             stats.rejected++;
             logger.error({ err: rowErr, seq: p.msg.seq }, 'dropping an invocation record that cannot be stored');
             p.msg.term('cannot be stored');
+            rollups?.pass(p.msg.seq);
           } else p.msg.nak(2_000);
         }
       }
@@ -152,7 +179,18 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
   }
 
   const gate = opts.gate;
-  const loops = [batchLoop(consumer, { logger, name: 'invocation records', gate }, storeBatch)];
+  // the roll-ups folded from stored messages are stored (and the messages acknowledged) after each
+  // pull once their interval has passed, and when the consumer closes
+  const flushRollups = rollups
+    ? async (final: boolean) => {
+        try {
+          await (final ? rollups.flush() : rollups.flushIfDue());
+        } catch (err) {
+          logger.warn({ err }, 'storing roll-ups failed; their messages come again');
+        }
+      }
+    : undefined;
+  const loops = [batchLoop(consumer, { logger, name: 'invocation records', gate, afterPull: flushRollups }, storeBatch)];
   if (opts.overheads !== false) {
     await ensureMetricsStream(nc);
     const oc = await durableConsumer(nc, METRICS_STREAM, opts.overheadsDurableName ?? OVERHEADS_CONSUMER, SUBJECTS.overheadAll);
@@ -174,17 +212,18 @@ function idsOf(message: InvocationMessage): string[] {
   return [...(message.chunk ? message.chunk.ids.slice(1, -1).split('\n') : []), ...message.rows.map((r) => r.id)];
 }
 
-async function durableConsumer(nc: NatsConnection, stream: string, durable: string, subject: string): Promise<Consumer> {
+async function durableConsumer(nc: NatsConnection, stream: string, durable: string, subject: string, ackWaitMs = 30_000): Promise<Consumer> {
   const jsm = await nc.jetstreamManager();
   try {
-    await jsm.consumers.info(stream, durable);
+    const info = await jsm.consumers.info(stream, durable);
+    if (info.config.ack_wait !== nanos(ackWaitMs)) await jsm.consumers.update(stream, durable, { ack_wait: nanos(ackWaitMs) });
   } catch {
     await jsm.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
       deliver_policy: DeliverPolicy.All,
       filter_subject: subject,
-      ack_wait: nanos(30_000),
+      ack_wait: nanos(ackWaitMs),
       max_ack_pending: 20_000,
     });
   }
@@ -213,7 +252,8 @@ export function nextPullSize(catchingUp: boolean, gate: { busy(): boolean } | un
  */
 function batchLoop(
   consumer: Consumer,
-  o: { logger: Logger; name: string; gate?: IngestGate },
+  // afterPull: after each pull, empty or not, and once more (final) when closing
+  o: { logger: Logger; name: string; gate?: IngestGate; afterPull?: (final: boolean) => Promise<void> },
   store: (batch: JsMsg[]) => Promise<void>,
 ): { close(): Promise<void> } {
   let closed = false;
@@ -226,10 +266,12 @@ function batchLoop(
         const batch: JsMsg[] = [];
         for await (const msg of current) batch.push(msg);
         current = undefined;
-        if (batch.length === 0) continue;
-        const catchingUp = o.gate && !closed ? await o.gate.admit(publishedMs(batch[0]), batch.reduce((n, m) => n + m.data.length, 0)) : false;
-        await store(batch);
-        size = nextPullSize(catchingUp, o.gate);
+        if (batch.length > 0) {
+          const catchingUp = o.gate && !closed ? await o.gate.admit(publishedMs(batch[0]), batch.reduce((n, m) => n + m.data.length, 0)) : false;
+          await store(batch);
+          size = nextPullSize(catchingUp, o.gate);
+        }
+        await o.afterPull?.(false);
       } catch (err) {
         if (!closed) {
           o.logger.warn({ err }, `${o.name} consumer stopped; restarting`);
@@ -243,6 +285,7 @@ function batchLoop(
       closed = true;
       current?.stop();
       await loop.catch(() => undefined);
+      await o.afterPull?.(true);
     },
   };
 }

@@ -17,7 +17,11 @@ import type { MetricsServiceHandlers } from '@stratus/proto';
 import type { IngestGate } from '../consumers/ingest-gate';
 import { GaugeRegistry } from './gauge-registry';
 import { getCost, getSeries, getSummary } from './queries';
-import { RollupConsumer } from './rollup-consumer';
+import type { InvocationRollups } from '../consumers/invocation-records';
+import { foldInvocations, RollupConsumer, RollupFolder, type ConsumerStats } from './rollup-consumer';
+
+/** The durable consumer of invocation batches for the roll-ups, when the records consumer does not fold them. */
+export const INVOCATION_ROLLUPS_CONSUMER = 'stratus-metrics-rollups';
 import { backfillCoarseRollups, pruneRollups, type MetricsDb } from './rollup-store';
 
 export { GaugeRegistry, type AgentGauges } from './gauge-registry';
@@ -41,20 +45,30 @@ export interface StartMetricsOptions {
   /** Price overrides (defaults: Lambda's public x86 rates). */
   pricePerGbSecond?: number;
   pricePerMillionRequests?: number;
+  /**
+   * The records consumer folds the invocation batches it stores (pass `invocationRollups` to it):
+   * each batch is then parsed and delivered once rather than to two consumers. Without it, a
+   * consumer of its own (stratus-metrics-rollups) reads them.
+   */
+  sharedInvocations?: boolean;
 }
 
 export interface MetricsModule {
   handlers: MetricsServiceHandlers;
   /** The latest gauges per agent, with `gone` once they stopped. */
   gauges: GaugeRegistry;
-  /** For tests: how far the consumers got. */
-  consumers: RollupConsumer[];
+  /** For tests: how far the consumers got (the invocations' first). */
+  consumers: { readonly stats: ConsumerStats }[];
+  /** With sharedInvocations: for the records consumer (startInvocationRecordsConsumer's rollups). */
+  invocationRollups?: InvocationRollups;
   close(): Promise<void>;
 }
 
 /**
- * Starts the roll-up consumers (one per stream: STRATUS_INVOCATIONS and STRATUS_METRICS), the gauge
- * subscription and background pruning. The caller owns db and nats (close() leaves them open).
+ * Starts the roll-up consumers (one per stream: STRATUS_INVOCATIONS, unless sharedInvocations, and
+ * STRATUS_METRICS), the gauge subscription and background pruning. The caller owns db and nats
+ * (close() leaves them open). With sharedInvocations, the records consumer must be closed first:
+ * it stores the last roll-ups it folded as it closes.
  */
 export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsModule> {
   const { db, nats, config } = opts;
@@ -63,11 +77,30 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
   await ensureMetricsStream(nats);
   const backfilled = await backfillCoarseRollups(db);
   if (backfilled > 0) logger.info({ rows: backfilled }, 'built the 300 s roll-ups from the 60 s ones');
+  const common = { nc: nats, db, logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs, gate: opts.gate };
   const consumers = [
-    new RollupConsumer({ nc: nats, db, stream: INVOCATIONS_STREAM, durable: 'stratus-metrics-rollups', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs, gate: opts.gate }),
-    new RollupConsumer({ nc: nats, db, stream: METRICS_STREAM, durable: 'stratus-metrics-events', logger, flushIntervalMs: opts.flushIntervalMs, ackWaitMs: opts.ackWaitMs, gate: opts.gate }),
+    ...(opts.sharedInvocations ? [] : [new RollupConsumer({ ...common, stream: INVOCATIONS_STREAM, durable: INVOCATION_ROLLUPS_CONSUMER })]),
+    new RollupConsumer({ ...common, stream: METRICS_STREAM, durable: 'stratus-metrics-events' }),
   ];
   for (const c of consumers) await c.start();
+  let invocationRollups: InvocationRollups | undefined;
+  let folder: RollupFolder | undefined;
+  if (opts.sharedInvocations) {
+    folder = new RollupFolder(db, INVOCATIONS_STREAM, opts.flushIntervalMs);
+    await folder.start();
+    const f = folder;
+    invocationRollups = {
+      add: (msg, body) => f.add(msg, (agg, stats) => foldInvocations(agg, body, stats)),
+      pass: (seq) => f.pass(seq),
+      flushIfDue: () => f.flushIfDue(),
+      flush: () => f.flush(),
+    };
+    // the consumer of its own that an earlier release used would hold its place in the stream forever
+    await (await nats.jetstreamManager()).consumers.delete(INVOCATIONS_STREAM, INVOCATION_ROLLUPS_CONSUMER).then(
+      () => logger.info({ consumer: INVOCATION_ROLLUPS_CONSUMER }, 'removed the roll-ups consumer of invocations: the records consumer folds them now'),
+      () => undefined,
+    );
+  }
 
   const gauges = new GaugeRegistry();
   const sub = nats.subscribe(SUBJECTS.gaugesAll, {
@@ -110,7 +143,8 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
   return {
     handlers,
     gauges,
-    consumers,
+    consumers: folder ? [folder, ...consumers] : consumers,
+    invocationRollups,
     async close() {
       clearInterval(pruneTimer);
       sub.unsubscribe();

@@ -1,6 +1,8 @@
-// A durable JetStream pull consumer that folds one stream into the roll-ups. Its own consumer
-// (`stratus-metrics-<stream>`), separate from the records consumer that stores invocations: each
-// reads every message. Each message is acknowledged (explicit acks) only after the transaction that
+// A durable JetStream pull consumer that folds one stream into the roll-ups (RollupConsumer), or the
+// roll-ups' bookkeeping alone (RollupFolder) for the control plane's records consumer, which folds
+// the invocation batches it stores: a batch is then parsed and delivered once, not to two consumers
+// (parsing it again was a tenth of the control plane's CPU for a record; docs/metrics.md). Either
+// way, each message is acknowledged (explicit acks) only after the transaction that
 // stored its effect, together with the set of stream sequences already folded in, committed. A
 // message redelivered after that (ack lost, crash, NATS restart) is recognised and skipped, so
 // nothing counts twice; a delivery lost in an outage comes back after ack_wait, so nothing is lost.
@@ -24,12 +26,101 @@ export interface ConsumerStats {
   unstored: number;
 }
 
-export class RollupConsumer {
-  private closed = false;
-  private loop: Promise<void> | undefined;
+/**
+ * The roll-ups of one stream's messages, folded in memory and stored with the stream sequences they
+ * came from (one transaction), then acknowledged: the bookkeeping of a RollupConsumer, and of the
+ * records consumer when it folds the invocation batches it stores (startMetrics' sharedInvocations:
+ * each batch parsed and delivered once instead of twice). Calls are sequential (one consumer loop).
+ */
+export class RollupFolder {
   readonly stats: ConsumerStats = { processed: 0, skipped: 0, invalid: 0, flushes: 0, lastFlushAt: 0, unstored: 0 };
   /** Sequences committed to the store. */
   private committed = new SeqSet();
+  /** Sequences folded, committed or not. */
+  private working = new SeqSet();
+  private agg = new RollupAggregator();
+  private toAck: JsMsg[] = [];
+  private lastFlush = Date.now();
+
+  constructor(
+    private readonly db: MetricsDb,
+    readonly stream: string,
+    private readonly flushIntervalMs = 1_000,
+  ) {}
+
+  /** Reads which sequences are folded already. */
+  async start(): Promise<void> {
+    const seqs = await readConsumedSeqs(this.db);
+    this.committed = seqs.get(this.stream) ?? new SeqSet();
+    this.working = this.committed.clone();
+  }
+
+  /** Folds a message (unless it was folded before: a redelivery) and acknowledges it after the next flush. */
+  add(m: JsMsg, fold: (agg: RollupAggregator, stats: ConsumerStats) => void): void {
+    this.toAck.push(m);
+    this.stats.unstored = this.toAck.length;
+    if (this.working.has(m.seq)) {
+      this.stats.skipped++;
+      return;
+    }
+    this.working.add(m.seq);
+    fold(this.agg, this.stats);
+  }
+
+  /** The oldest message folded and not acknowledged yet. */
+  get oldestWaiting(): JsMsg | undefined {
+    return this.toAck[0];
+  }
+
+  /** A message that will not come again (refused as malformed): nothing to fold, but its place is taken. */
+  pass(seq: number): void {
+    this.working.add(seq);
+  }
+
+  /** Stores what was folded if the flush interval has passed (or much is waiting). */
+  async flushIfDue(): Promise<void> {
+    if (this.toAck.length > 0 && (Date.now() - this.lastFlush >= this.flushIntervalMs || this.toAck.length >= 10_000)) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.toAck.length === 0) return;
+    try {
+      await writeRollups(this.db, this.agg.drain(), new Map([[this.stream, this.working]]));
+    } catch (err) {
+      this.reset();
+      throw err;
+    }
+    this.committed = this.working.clone();
+    for (const m of this.toAck) m.ack();
+    this.toAck = [];
+    this.stats.unstored = 0;
+    this.lastFlush = Date.now();
+    this.stats.flushes++;
+    this.stats.lastFlushAt = this.lastFlush;
+  }
+
+  /** Drops what was folded and not stored, its messages unacknowledged: they come again. */
+  reset(): void {
+    this.agg = new RollupAggregator();
+    this.toAck = [];
+    this.stats.unstored = 0;
+    this.working = this.committed.clone();
+  }
+}
+
+/** Folds an agent's invocation batch (a compact batch, or form 1's event or array of events) into the roll-ups. */
+export function foldInvocations(agg: RollupAggregator, body: unknown, stats: Pick<ConsumerStats, 'processed' | 'invalid'>): void {
+  // times read as epoch ms
+  const { events, invalid } = isCompactInvocationBatch(body) ? decodeInvocationBatchMs(body) : invocationEventsOf(body);
+  for (const e of events) agg.addInvocation(e);
+  stats.invalid += invalid;
+  stats.processed += events.length;
+}
+
+export class RollupConsumer {
+  private closed = false;
+  private loop: Promise<void> | undefined;
+  private readonly folder: RollupFolder;
 
   constructor(
     private readonly opts: {
@@ -44,11 +135,16 @@ export class RollupConsumer {
       /** Holds fetched messages back while the host's CPU is saturated (see ingest-gate.ts). */
       gate?: IngestGate;
     },
-  ) {}
+  ) {
+    this.folder = new RollupFolder(opts.db, opts.stream, opts.flushIntervalMs);
+  }
+
+  get stats(): ConsumerStats {
+    return this.folder.stats;
+  }
 
   async start(): Promise<void> {
-    const seqs = await readConsumedSeqs(this.opts.db);
-    this.committed = seqs.get(this.opts.stream) ?? new SeqSet();
+    await this.folder.start();
     await this.ensureConsumer();
     this.loop = this.run();
   }
@@ -84,24 +180,7 @@ export class RollupConsumer {
 
   private async run(): Promise<void> {
     const { nc, stream, durable, logger } = this.opts;
-    const flushEvery = this.opts.flushIntervalMs ?? 1_000;
-    let agg = new RollupAggregator();
-    let toAck: JsMsg[] = [];
-    let working = this.committed.clone();
-    let lastFlush = Date.now();
-
-    const flush = async () => {
-      if (toAck.length === 0) return;
-      await writeRollups(this.opts.db, agg.drain(), new Map([[stream, working]]));
-      this.committed = working.clone();
-      for (const m of toAck) m.ack();
-      toAck = [];
-      this.stats.unstored = 0;
-      lastFlush = Date.now();
-      this.stats.flushes++;
-      this.stats.lastFlushAt = lastFlush;
-    };
-
+    const folder = this.folder;
     while (!this.closed) {
       try {
         const js = nc.jetstream();
@@ -117,72 +196,52 @@ export class RollupConsumer {
           let catchingUp = false;
           // folding costs CPU too: wait for a quieter host first (no further fetch meanwhile)
           if (got > 0 && this.opts.gate && !this.closed) {
-            catchingUp = await this.opts.gate.admit(publishedMs(toAck[0] ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
+            catchingUp = await this.opts.gate.admit(publishedMs(folder.oldestWaiting ?? fetched[0]), fetched.reduce((n, m) => n + m.data.length, 0));
           }
           one = nextPullSize(catchingUp, this.opts.gate) === 1;
-          for (const m of fetched) {
-            toAck.push(m);
-            if (working.has(m.seq)) {
-              this.stats.skipped++;
-              continue;
-            }
-            working.add(m.seq);
-            this.fold(agg, m);
-          }
-          this.stats.unstored = toAck.length;
+          for (const m of fetched) folder.add(m, (agg, stats) => this.fold(agg, stats, m));
           logger.trace({ stream, got }, 'metrics consumer fetched');
-          if (toAck.length > 0 && (Date.now() - lastFlush >= flushEvery || toAck.length >= 10_000)) await flush();
+          await folder.flushIfDue();
         }
-        await flush();
+        await folder.flush();
       } catch (err) {
         if (this.closed) break;
         logger.warn({ err, stream }, 'metrics consumer interrupted; retrying');
         // folded but not stored: dropped with their messages unacknowledged, which come again
-        agg = new RollupAggregator();
-        toAck = [];
-        this.stats.unstored = 0;
-        working = this.committed.clone();
+        folder.reset();
         await new Promise((r) => setTimeout(r, 1_000));
         await this.ensureConsumer().catch(() => undefined);
       }
     }
   }
 
-  private fold(agg: RollupAggregator, m: JsMsg): void {
+  private fold(agg: RollupAggregator, stats: ConsumerStats, m: JsMsg): void {
     let body: unknown;
     try {
       body = m.json<unknown>();
     } catch {
-      this.stats.invalid++;
+      stats.invalid++;
       return;
     }
     const kind = m.subject.split('.')[2];
-    if (kind === 'invocations') {
-      // a compact batch (times read as epoch ms), or form 1's one event or array of them
-      const { events, invalid } = isCompactInvocationBatch(body) ? decodeInvocationBatchMs(body) : invocationEventsOf(body);
-      for (const e of events) agg.addInvocation(e);
-      this.stats.invalid += invalid;
-      this.stats.processed += events.length;
-      return;
-    }
+    if (kind === 'invocations') return foldInvocations(agg, body, stats);
     if (kind === 'overhead') {
       const items = overheadItemsMsOf(body); // either wire form
       if (items) {
         agg.addOverhead(items);
-        this.stats.processed++;
-      } else this.stats.invalid++;
+        stats.processed++;
+      } else stats.invalid++;
       return;
     }
     if (!body || (body as { schema?: number }).schema !== EVENT_SCHEMA_VERSION) {
-      this.stats.invalid++;
+      stats.invalid++;
       return;
     }
     if (kind === 'throttles') agg.addThrottles(body as ThrottleEvent);
     else {
-      this.stats.invalid++;
+      stats.invalid++;
       return;
     }
-    this.stats.processed++;
+    stats.processed++;
   }
-
 }
