@@ -1,8 +1,11 @@
 // Stores the invocation records agents publish on JetStream (stream STRATUS_INVOCATIONS, subjects
-// stratus.v1.invocations.>) through one durable pull consumer, in batches. A message is acked
-// only after its records are committed, and storing is idempotent (rows skip ids stored already; a
-// message's quiet records are one chunk keyed by its first record's id: InvocationStore.insertMessages),
-// so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor doubles.
+// stratus.v1.invocations.>) through one durable pull consumer, in batches, and in the control plane
+// also folds them into the roll-ups (options.rollups: each message parsed once for both). A message
+// is acked only after its records are committed (and its roll-ups, when folded here), and storing
+// is idempotent (rows skip ids stored already; a message's quiet records are one chunk keyed by its
+// first record's id: InvocationStore.insertMessages; the roll-ups skip stream sequences folded
+// already), so a redelivery (control plane restarted mid-batch, NATS restarted) neither loses nor
+// doubles.
 // A message holds a compact batch (wire form 2, common/src/event-wire.ts), or one event or an array
 // of events (form 1).
 //
@@ -97,7 +100,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
 
   const rollups = opts.rollups;
   /** A message whose records are stored: acknowledged now, or by the roll-ups once they are stored too. */
-  const stored_ = (p: { msg: JsMsg; body: unknown }) => (rollups ? rollups.add(p.msg, p.body) : p.msg.ack());
+  const settle = (p: { msg: JsMsg; body: unknown }) => (rollups ? rollups.add(p.msg, p.body) : p.msg.ack());
 
   async function storeBatch(batch: JsMsg[]): Promise<void> {
     const parsed: { msg: JsMsg; body: unknown; message: InvocationMessage; count: number }[] = [];
@@ -127,7 +130,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       stats.stored += stored;
       stats.duplicates += total - stored;
       stats.batches++;
-      for (const p of parsed) stored_(p);
+      for (const p of parsed) settle(p);
       opts.onStored?.(parsed.flatMap((p) => idsOf(p.message)));
     } catch (err) {
       // One bad row must not hold back the others: store message by message, and let the
@@ -136,7 +139,7 @@ export async function startInvocationRecordsConsumer(opts: InvocationRecordsOpti
       for (const p of parsed) {
         try {
           stats.stored += await invocations.insertMessages([p.message]);
-          stored_(p);
+          settle(p);
           opts.onStored?.(idsOf(p.message));
         } catch (rowErr) {
           if (p.msg.info.redeliveryCount >= MAX_DELIVERIES) {
