@@ -95,11 +95,7 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
       flushIfDue: () => f.flushIfDue(),
       flush: () => f.flush(),
     };
-    // the consumer of its own that an earlier release used would hold its place in the stream forever
-    await (await nats.jetstreamManager()).consumers.delete(INVOCATIONS_STREAM, INVOCATION_ROLLUPS_CONSUMER).then(
-      () => logger.info({ consumer: INVOCATION_ROLLUPS_CONSUMER }, 'removed the roll-ups consumer of invocations: the records consumer folds them now'),
-      () => undefined,
-    );
+    await retireOwnInvocationsConsumer(nats, folder, logger);
   }
 
   const gauges = new GaugeRegistry();
@@ -152,3 +148,38 @@ export async function startMetrics(opts: StartMetricsOptions): Promise<MetricsMo
     },
   };
 }
+
+/**
+ * An earlier release (or a metrics-only process) folded the invocation batches with a consumer of
+ * its own, which may be behind the records consumer: the batches in the stream after what it folded
+ * (the stream sequences committed with the roll-ups) are folded here, read from the stream itself,
+ * before the records consumer starts; a batch the records consumer stores later is recognised by its
+ * sequence and counted once. Then the consumer is removed. A crash in between repeats this at the
+ * next start, still counting each batch once.
+ */
+async function retireOwnInvocationsConsumer(nc: NatsConnection, folder: RollupFolder, logger: Logger): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const own = await jsm.consumers.info(INVOCATIONS_STREAM, INVOCATION_ROLLUPS_CONSUMER).catch(() => undefined);
+  if (!own) return;
+  const { state } = await jsm.streams.info(INVOCATIONS_STREAM);
+  const decoder = new TextDecoder();
+  let folded = 0;
+  for (let seq = Math.max(state.first_seq, own.ack_floor.stream_seq + 1); seq <= state.last_seq; seq++) {
+    if (folder.has(seq)) continue;
+    const stored = await jsm.streams.getMessage(INVOCATIONS_STREAM, { seq }).catch(() => undefined); // gone: aged out, or deleted
+    if (!stored) continue;
+    folder.foldFromStream(seq, (agg, stats) => {
+      try {
+        foldInvocations(agg, JSON.parse(decoder.decode(stored.data)), stats);
+      } catch {
+        stats.invalid++;
+      }
+    });
+    folded++;
+    if (folded % 1_000 === 0) await folder.flush();
+  }
+  await folder.flush();
+  await jsm.consumers.delete(INVOCATIONS_STREAM, INVOCATION_ROLLUPS_CONSUMER);
+  logger.info({ consumer: INVOCATION_ROLLUPS_CONSUMER, folded }, 'retired the roll-ups consumer of invocations (the records consumer folds them now), after folding what it had not');
+}
+

@@ -40,6 +40,8 @@ export class RollupFolder {
   private working = new SeqSet();
   private agg = new RollupAggregator();
   private toAck: JsMsg[] = [];
+  /** Folded messages that need no acknowledgement (read from the stream itself: foldFromStream). */
+  private unacked = 0;
   private lastFlush = Date.now();
 
   constructor(
@@ -72,6 +74,22 @@ export class RollupFolder {
     return this.toAck[0];
   }
 
+  /** Folds a message read from the stream by its sequence (nothing to acknowledge), unless folded before. */
+  foldFromStream(seq: number, fold: (agg: RollupAggregator, stats: ConsumerStats) => void): void {
+    if (this.working.has(seq)) {
+      this.stats.skipped++;
+      return;
+    }
+    this.working.add(seq);
+    this.unacked++;
+    fold(this.agg, this.stats);
+  }
+
+  /** Whether a sequence is folded (committed or not). */
+  has(seq: number): boolean {
+    return this.working.has(seq);
+  }
+
   /** A message that will not come again (refused as malformed): nothing to fold, but its place is taken. */
   pass(seq: number): void {
     this.working.add(seq);
@@ -83,7 +101,7 @@ export class RollupFolder {
   }
 
   async flush(): Promise<void> {
-    if (this.toAck.length === 0) return;
+    if (this.toAck.length === 0 && this.unacked === 0) return;
     try {
       await writeRollups(this.db, this.agg.drain(), new Map([[this.stream, this.working]]));
     } catch (err) {
@@ -93,6 +111,7 @@ export class RollupFolder {
     this.committed = this.working.clone();
     for (const m of this.toAck) m.ack();
     this.toAck = [];
+    this.unacked = 0;
     this.stats.unstored = 0;
     this.lastFlush = Date.now();
     this.stats.flushes++;
@@ -103,6 +122,7 @@ export class RollupFolder {
   reset(): void {
     this.agg = new RollupAggregator();
     this.toAck = [];
+    this.unacked = 0;
     this.stats.unstored = 0;
     this.working = this.committed.clone();
   }
