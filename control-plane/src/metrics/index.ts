@@ -19,15 +19,15 @@ import { GaugeRegistry } from './gauge-registry';
 import { getCost, getSeries, getSummary } from './queries';
 import type { InvocationRollups } from '../consumers/invocation-records';
 import { foldInvocations, RollupConsumer, RollupFolder, type ConsumerStats } from './rollup-consumer';
-
-/** The durable consumer of invocation batches for the roll-ups, when the records consumer does not fold them. */
-export const INVOCATION_ROLLUPS_CONSUMER = 'stratus-metrics-rollups';
 import { backfillCoarseRollups, pruneRollups, type MetricsDb } from './rollup-store';
 
 export { GaugeRegistry, type AgentGauges } from './gauge-registry';
 export { getCost, getSeries, getSummary, LAMBDA_PRICE_PER_GB_SECOND, LAMBDA_PRICE_PER_MILLION_REQUESTS, DEFAULT_BACKEND_OVERHEAD_MB } from './queries';
 export { backfillCoarseRollups, pruneRollups, RETENTION_MS } from './rollup-store';
 export { LogHistogram } from './log-histogram';
+
+/** The durable consumer of invocation batches for the roll-ups, when the records consumer does not fold them. */
+export const INVOCATION_ROLLUPS_CONSUMER = 'stratus-metrics-rollups';
 
 export interface StartMetricsOptions {
   db: MetricsDb;

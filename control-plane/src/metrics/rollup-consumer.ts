@@ -40,8 +40,8 @@ export class RollupFolder {
   private working = new SeqSet();
   private agg = new RollupAggregator();
   private toAck: JsMsg[] = [];
-  /** Folded messages that need no acknowledgement (read from the stream itself: foldFromStream). */
-  private unacked = 0;
+  /** Messages folded and not stored yet that need no acknowledgement (read from the stream itself: foldFromStream). */
+  private fromStream = 0;
   private lastFlush = Date.now();
 
   constructor(
@@ -81,7 +81,7 @@ export class RollupFolder {
       return;
     }
     this.working.add(seq);
-    this.unacked++;
+    this.fromStream++;
     fold(this.agg, this.stats);
   }
 
@@ -101,7 +101,7 @@ export class RollupFolder {
   }
 
   async flush(): Promise<void> {
-    if (this.toAck.length === 0 && this.unacked === 0) return;
+    if (this.toAck.length === 0 && this.fromStream === 0) return;
     try {
       await writeRollups(this.db, this.agg.drain(), new Map([[this.stream, this.working]]));
     } catch (err) {
@@ -111,7 +111,7 @@ export class RollupFolder {
     this.committed = this.working.clone();
     for (const m of this.toAck) m.ack();
     this.toAck = [];
-    this.unacked = 0;
+    this.fromStream = 0;
     this.stats.unstored = 0;
     this.lastFlush = Date.now();
     this.stats.flushes++;
@@ -122,7 +122,7 @@ export class RollupFolder {
   reset(): void {
     this.agg = new RollupAggregator();
     this.toAck = [];
-    this.unacked = 0;
+    this.fromStream = 0;
     this.stats.unstored = 0;
     this.working = this.committed.clone();
   }

@@ -15,14 +15,14 @@ import type { invocationChunks } from './schema';
 
 export type NewChunk = typeof invocationChunks.$inferInsert;
 
-/** The first byte of a chunk in wire form ('{'); a chunk of COPY tuples starts with a field count's high byte (0). */
+/** The first byte of a chunk in wire form ('{'); a chunk of COPY tuples starts with COPY's signature ('PGCOPY'). */
 const WIRE_CHUNK_FIRST_BYTE = 0x7b;
 
 /** An id a chunk can list between newlines and PostgreSQL can store as text. */
 const CHUNK_ID = /^[^\n\u0000]{1,200}$/;
 const NUL = /\u0000/g;
 const text = (s: unknown): string => (typeof s === 'string' ? s.replace(NUL, '') : '');
-/** Epoch ms a Date (and PostgreSQL's timestamptz) can hold. */
+/** Epoch ms a Date can hold (a start PostgreSQL cannot, before 4713 BC, fails the insert as a row's would). */
 const TIME_MAX = 8.64e15;
 
 /**
