@@ -10,7 +10,8 @@ export interface FramedLogsSource {
   status: string;
   errorMessage: string;
   coldStart: boolean;
-  endedAt: string | Date | null;
+  /** An ISO string, a Date or epoch ms (an agent's own record). */
+  endedAt: string | number | Date | null;
   durationMs: number;
   billedMs: number;
   initMs: number;
@@ -26,7 +27,8 @@ const d = (n: number | undefined) => (Number.isFinite(n) ? (n as number) : 0).to
 export function frameLambdaLogs(r: FramedLogsSource): string {
   let text = `START RequestId: ${r.id} Version: ${r.version}\n${r.logs}`;
   if (r.status === 'timeout') {
-    const at = r.endedAt instanceof Date ? r.endedAt.toISOString() : r.endedAt || new Date().toISOString();
+    const ended = r.endedAt instanceof Date ? r.endedAt.getTime() : r.endedAt;
+    const at = typeof ended === 'string' && ended ? ended : typeof ended === 'number' && Number.isFinite(ended) ? new Date(ended).toISOString() : new Date().toISOString();
     text += `${at} ${r.id} ${r.errorMessage}\n`;
   }
   text += `END RequestId: ${r.id}\n`;

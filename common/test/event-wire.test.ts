@@ -21,6 +21,16 @@ describe('compact wire form of invocation batches', () => {
     assert.deepEqual(back, events);
   });
 
+  it('takes times as epoch ms too (as the agent records them), and encodes them as it does ISO strings', () => {
+    const ended = Date.parse('2026-11-28T14:00:00.000Z');
+    const iso = [makeInvocationEvent({ startedAt: new Date(ended - 4).toISOString(), endedAt: new Date(ended).toISOString() }), makeInvocationEvent({ startedAt: new Date(ended + 1).toISOString(), endedAt: new Date(ended + 2).toISOString() })];
+    const ms = iso.map((e) => ({ ...e, startedAt: Date.parse(e.startedAt), endedAt: Date.parse(e.endedAt) }));
+    assert.deepEqual(encodeInvocationBatch(ms), encodeInvocationBatch(iso));
+    const [back] = invocationEventsOf(JSON.parse(JSON.stringify(encodeInvocationBatch([{ ...ms[0], endedAt: Number.NaN }])))).events;
+    assert.equal(back.startedAt, iso[0].startedAt);
+    assert.equal(back.endedAt, '', 'a time that is not one is left empty');
+  });
+
   it('rounds durations to the microsecond and keeps a time it cannot shorten as it is', () => {
     const e = makeInvocationEvent({ durationMs: 1.23456789, startedAt: 'not a time' });
     const [back] = invocationEventsOf(JSON.parse(JSON.stringify(encodeInvocationBatch([e])))).events;

@@ -22,6 +22,14 @@ describe('Lambda-framed logs', () => {
       `REPORT RequestId: ${base.id}\tDuration: 1.23 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 14 MB\tInit Duration: 41.50 ms\n`);
   });
 
+  it('writes the timeout line\'s time from a Date or epoch ms as from the ISO string', () => {
+    const timeout = { ...base, status: 'timeout', errorMessage: 'Task timed out after 3.00 seconds', logs: '' };
+    const expected = frameLambdaLogs(timeout);
+    assert.equal(frameLambdaLogs({ ...timeout, endedAt: Date.parse(base.endedAt as string) }), expected);
+    assert.equal(frameLambdaLogs({ ...timeout, endedAt: new Date(base.endedAt as string) }), expected);
+    assert.match(frameLambdaLogs({ ...timeout, endedAt: Number.NaN }), /\n\d{4}-\d\d-\d\dT[^ ]+Z /, 'no time: now, never a RangeError');
+  });
+
   it('shows logs that are not bare as they are (records from before, invocations that never ran)', () => {
     assert.equal(shownLogs({ ...base, logs: 'Runtime.ImportModuleError: no module\n' }), 'Runtime.ImportModuleError: no module\n');
     assert.equal(shownLogs({ ...base, logsBare: false }), 'hello\n');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createLogger, shownLogs, type InvocationEvent } from '@stratus/common';
+import { createLogger, shownLogs, type InvocationEventMs } from '@stratus/common';
 import type { FunctionSpec } from '@stratus/proto';
 import { FakeBackend, FakeRuntimeApi, ok, type FakeHandler } from '../src/backends/fake-backend';
 import { FunctionRegistry } from '../src/control/function-registry';
@@ -30,7 +30,7 @@ function makeHarness(poolConfig: Partial<PoolConfig> = {}) {
   const gvisor = new FakeBackend('gvisor', false, '10.1.0.');
   const api = new FakeRuntimeApi([docker, gvisor]);
   const registry = new FunctionRegistry();
-  const records: InvocationEvent[] = [];
+  const records: InvocationEventMs[] = [];
   const throttles: string[] = [];
   const backends = new Map<string, FakeBackend>([['docker', docker], ['gvisor', gvisor]]);
   const pool = new WarmPool({
@@ -338,6 +338,8 @@ describe('invoke path over the fake backend', () => {
     assert.equal(rec.status, 'ok');
     assert.equal(rec.coldStart, true);
     assert.equal(rec.maxMemoryMb, 20);
+    // times as epoch ms: the encoder keeps them as offsets, so no ISO string is made on the hot path
+    assert.ok(Number.isFinite(rec.startedAt) && rec.endedAt >= rec.startedAt && rec.endedAt - rec.startedAt < 60_000);
     assert.equal(rec.logs, 'hello from the handler\n');
     assert.equal(rec.logsBare, true);
     assert.match(shownLogs(rec), new RegExp(`^START RequestId: ${rec.id} Version: 1\nhello from the handler\nEND RequestId: ${rec.id}\nREPORT RequestId: ${rec.id}\tDuration: [0-9.]+ ms\tBilled Duration: \\d+ ms\tMemory Size: 128 MB\tMax Memory Used: 20 MB\tInit Duration: [0-9.]+ ms\n$`));

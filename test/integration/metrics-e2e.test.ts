@@ -44,6 +44,7 @@ describe('metrics end to end with two real agents', { timeout: 900_000 }, () => 
     })();
     await new Promise((r) => setTimeout(r, 500));
 
+    const began = Date.now();
     const results: { requestId: string; status: number; cold: boolean; agent: string }[] = [];
     const call = async (name: string, event: unknown) => {
       const r = await platform.invoke(name, event);
@@ -85,6 +86,13 @@ describe('metrics end to end with two real agents', { timeout: 900_000 }, () => 
     const overheadOf = async (id: string) => ((await (await fetch(`${platform.gatewayUrl}/api/v1/invocations/${id}`)).json()) as any).overheadMs ?? 0;
     for (const r of results.filter((x) => x.status === 200)) await waitFor(async () => (await overheadOf(r.requestId)) > 0, 30_000, `overhead of ${r.requestId} stored`);
     assert.deepEqual(gatewayMetricsOf(platform.gateway.app)!.stats(), { queued: 0, published: 0 });
+    // the agents record times as epoch ms; stored and served, they are the invocation's own
+    const ended = Date.now();
+    for (const r of results) {
+      const rec = (await (await fetch(`${platform.gatewayUrl}/api/v1/invocations/${r.requestId}`)).json()) as any;
+      const [start, end] = [Date.parse(rec.startedAt), Date.parse(rec.endedAt)];
+      assert.ok(began <= start && start <= end && end <= ended, `${r.requestId}: ${rec.startedAt} to ${rec.endedAt}`);
+    }
 
     const gw = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
     execFileSync('promtool', ['check', 'metrics'], { input: gw });

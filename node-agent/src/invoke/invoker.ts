@@ -1,14 +1,15 @@
 // The invoke path, written once above the backends: it never asks which isolation technology runs
 // the function. Telemetry (logs, memory, CPU, the invocation record) is finished after the response.
 import { randomUUID } from 'node:crypto';
-import { EVENT_SCHEMA_VERSION, LIMITS, StratusError, type InvocationEvent, type Logger } from '@stratus/common';
+import { EVENT_SCHEMA_VERSION, LIMITS, StratusError, type InvocationEventMs, type Logger } from '@stratus/common';
 import type { FunctionSpec, InvocationOverhead, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
 import type { FunctionRegistry } from '../control/function-registry';
 import { ContainerExitError, type Lease, type PooledContainer, type WarmPool } from '../pool/warm-pool';
 import { RuntimeInitError, type InvocationOutcome } from '../pool/runtime-contract';
 
 export interface InvocationRecorder {
-  recordInvocation(record: InvocationEvent): void;
+  /** The record's times are epoch ms. */
+  recordInvocation(record: InvocationEventMs): void;
   recordThrottle(fn: string, backend: string): void;
   /** Puts the overheads a gateway measured into their records (none: the recorder does not take them). */
   recordOverheads?(items: readonly InvocationOverhead[]): void;
@@ -249,8 +250,8 @@ export class Invoker {
       errorType: r.errorType ?? '',
       errorMessage: r.errorMessage ?? '',
       coldStart: Boolean(r.coldStart),
-      startedAt: startedAt.toISOString(),
-      endedAt: new Date().toISOString(),
+      startedAt: startedAt.getTime(),
+      endedAt: Date.now(),
       queueMs: Number(r.queueMs ?? 0),
       startMs: Number(r.startMs ?? 0),
       initMs: Number(r.initMs ?? 0),

@@ -22,6 +22,7 @@ import {
   ensureMetricsStream,
   type GaugeEvent,
   type InvocationEvent,
+  type InvocationEventMs,
   type StratusConfig,
   type ThrottleEvent,
 } from '@stratus/common';
@@ -39,9 +40,12 @@ const BATCH_MAX_DELAY_MS = 100;
 const BATCH_MAX_EVENTS = 256;
 const BATCH_MAX_BYTES = 256 * 1024; // estimated; NATS refuses messages over 1 MB
 
+/** An invocation's record as the agent makes it: times as epoch ms (the invoker) or ISO strings. */
+export type InvocationRecord = InvocationEvent | InvocationEventMs;
+
 export interface AgentTelemetry {
   /** Never blocks; batched publishing on NATS JetStream, bounded buffer while NATS is down. */
-  recordInvocation(record: InvocationEvent): void;
+  recordInvocation(record: InvocationRecord): void;
   recordThrottle(fn: string, backend: string): void;
   /** Gateways' overheads for this agent's invocations, into their records (absent when nothing is published). */
   recordOverheads?(items: readonly OverheadItem[]): void;
@@ -137,7 +141,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
   // themselves (metrics cost on warm p50 35% -> 13% for Python, 13% -> 6% for Node, paired bench
   // runs); the live stream is 100 ms later at most. The batch is one outbox item, so a resend is the same message with the same Nats-Msg-Id (the first
   // record's id) and deduplicated.
-  let batch: InvocationEvent[] = [];
+  let batch: InvocationRecord[] = [];
   let batchBytes = 0;
   let batchTimer: NodeJS.Timeout | undefined;
   const flushBatch = () => {
@@ -206,7 +210,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
 
   return {
     metricsPort,
-    recordInvocation(record: InvocationEvent): void {
+    recordInvocation(record: InvocationRecord): void {
       try {
         prom.invocation(record);
       } catch (err) {

@@ -9,7 +9,8 @@
 // goes to `late`, which publishes it as an OverheadEvent as gateways did before. One that comes
 // before its record (the record is made after the response, once logs and cgroup figures are in)
 // waits here for it, up to `earlyWaitMs`.
-import type { InvocationEvent } from '@stratus/common';
+/** What the matcher needs of a record: its id, and its overhead to set. */
+type MatchedRecord = { id: string; overheadMs: number };
 
 export interface OverheadItem {
   requestId: string;
@@ -24,9 +25,9 @@ const MAX_EARLY = 10_000;
 
 export class OverheadMatcher {
   /** Records of the batch being gathered (not yet encoded): an overhead set here is published with it. */
-  private current = new Map<string, InvocationEvent>();
+  private current = new Map<string, MatchedRecord>();
   /** Records of the batch that left last: an overhead for one of them is late. */
-  private recent = new Map<string, InvocationEvent>();
+  private recent = new Map<string, MatchedRecord>();
   private readonly early = new Map<string, { item: OverheadItem; at: number }>();
 
   constructor(
@@ -36,7 +37,7 @@ export class OverheadMatcher {
   ) {}
 
   /** A record joins the current batch (with its overhead if that came first). */
-  record(rec: InvocationEvent): void {
+  record(rec: MatchedRecord): void {
     const waiting = this.early.get(rec.id);
     if (waiting) {
       this.early.delete(rec.id);

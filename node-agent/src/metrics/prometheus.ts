@@ -51,7 +51,7 @@ export class AgentPrometheus {
   }
 
   /** Hot path: a few map lookups. */
-  invocation(r: InvocationEvent): void {
+  invocation(r: Pick<InvocationEvent, 'function' | 'backend' | 'status' | 'coldStart' | 'durationMs' | 'runtime' | 'startMs' | 'initMs'>): void {
     const fn = this.functions.label(r.function || 'unknown');
     const backend = r.backend || 'unknown';
     this.invocations.inc({ function: fn, backend, status: this.statuses.label(r.status || 'unknown'), start: r.coldStart ? 'cold' : 'warm' });
