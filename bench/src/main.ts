@@ -241,8 +241,12 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
   try {
     // on, off, and a second metrics-off platform: the noise floor (scenarios/metrics-cost.ts)
     const roles = ['on', 'off', 'control'] as const;
+    // STRATUS_BENCH_METRICS_ALL_OFF=1: the 'on' side runs with metrics off too, measured the same
+    // way (an A/A/A run): what its figures then say is the procedure's own bias and noise.
+    const allOff = process.env.STRATUS_BENCH_METRICS_ALL_OFF === '1';
+    if (allOff) ctx.progress.log('STRATUS_BENCH_METRICS_ALL_OFF=1: the metrics-on side runs with metrics off (an A/A/A run)');
     for (const role of roles) {
-      const p = await startPlatform(ctx, step, platforms, `paired-${role}`, role === 'on');
+      const p = await startPlatform(ctx, step, platforms, `paired-${role}`, role === 'on' && !allOff);
       if (!p) return null;
       started.push(p);
     }

@@ -29,8 +29,9 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
       });
       const serve = serveOnStream(invoker, logger, call, (response) => answers.push(response), () => answers.flush());
       call.on('data', (batch: InvokeBatch) => {
-        if (batch.overheads.length > 0) invoker.recordOverheads(batch.overheads);
+        // the invocations first: the overheads (of earlier invocations) are only bookkeeping
         for (const request of batch.requests) serve(request);
+        if (batch.overheads.length > 0) invoker.recordOverheads(batch.overheads);
       });
     },
 
