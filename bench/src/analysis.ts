@@ -75,8 +75,8 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
     if (floor !== undefined) {
       const what = off.scenario === 'metrics-warm' ? `warm p50 ${off.fn} ${off.backend}: % slower` : `${kind} ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s`;
       out.push({ name: `noise floor${at}, ${what} on a second metrics-off platform`, value: r2(floor.pct), detail: floor.detail });
-      const both = costAgainstBothOff(rows, off, on)!;
-      out.push({ name: `metrics cost${at}, ${what} with metrics than the two metrics-off platforms' mean`, value: r2(both.pct), detail: both.detail });
+      const both = costAgainstBothOff(rows, off, on);
+      if (both) out.push({ name: `metrics cost${at}, ${what} with metrics than the two metrics-off platforms' mean`, value: r2(both.pct), detail: both.detail });
     }
   }
   return out;
