@@ -116,7 +116,7 @@ test('an invocation answered before its turn ended (the gateway closing) is neve
   }
 });
 
-test('takes overheads to an agent that says it takes them: with the next invocations, or alone after a moment', async () => {
+test('takes overheads to an agent that says it takes them: with the next invocations, or alone after a moment; drops them while it publishes no records', async () => {
   const seen: { requests: string[]; overheads: string[] }[] = [];
   let takes = true;
   const { server, address } = await fakeAgent({
@@ -142,10 +142,18 @@ test('takes overheads to an agent that says it takes them: with the next invocat
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(seen[2], { requests: [], overheads: ['req-1:0.5'] }, 'sent alone when no invocation came');
     assert.equal(streams.carryOverhead('agent-9', overhead('x', 1)), false, 'an agent the gateway has no stream to');
-    takes = false;
+    takes = false; // the agent's metrics switched off: it publishes no records
     await invokeMany(streams, address, 1);
-    assert.equal(streams.carryOverhead('agent-1', overhead('req-0', 1)), false, 'the agent no longer says it takes them (an older release)');
-    assert.deepEqual(uncarried, []);
+    assert.equal(streams.carryOverhead('agent-1', overhead('req-0', 1)), true, 'handled: dropped, no record to join');
+    await invokeMany(streams, address, 1);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.deepEqual(seen.slice(3).flatMap((b) => b.overheads), [], 'nothing carried to an agent that publishes no records');
+    assert.deepEqual(uncarried, [], 'nor published by the gateway');
+    takes = true; // switched on again
+    await invokeMany(streams, address, 1);
+    assert.equal(streams.carryOverhead('agent-1', overhead('req-0', 2)), true);
+    await invokeMany(streams, address, 1);
+    assert.deepEqual(seen.at(-1)!.overheads, ['req-0:2'], 'carried again once the agent takes them');
   } finally {
     streams.close();
     await shutdownServer(server);

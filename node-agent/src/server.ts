@@ -31,7 +31,7 @@ export interface AgentDeps {
   functions?: FunctionSpec[];
   codeStore?: CodeStore;
   /** Telemetry: a recorder, or null for none; default G's NATS/Prometheus telemetry. */
-  telemetry?: (InvocationRecorder & { close?(): Promise<void>; metricsPort?: number }) | null;
+  telemetry?: (InvocationRecorder & { close?(): Promise<void>; metricsPort?: number; setPublishing?(enabled: boolean): void }) | null;
   /** Runtimes to serve and pre-warm; default every runtime whose image exists or builds. */
   runtimes?: Runtime[];
   /** Build missing runtime images at start (default true). */
@@ -160,7 +160,7 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
     // Telemetry (off the hot path) and the invoke path.
     const hostSample = createHostSampler();
     const gaugeSample = createHostSampler();
-    let telemetry: (InvocationRecorder & { close?(): Promise<void>; metricsPort?: number }) | undefined;
+    let telemetry: (InvocationRecorder & { close?(): Promise<void>; metricsPort?: number; setPublishing?(enabled: boolean): void }) | undefined;
     if (deps.telemetry !== undefined) telemetry = deps.telemetry ?? undefined;
     else {
       telemetry = await createAgentTelemetry({
@@ -237,7 +237,8 @@ export async function startAgent(config: StratusConfig, deps: AgentDeps = {}): P
         version: VERSION,
       };
     };
-    server.addService(proto.AgentService.service, makeAgentHandlers(status));
+    const switchMetrics = telemetry?.setPublishing?.bind(telemetry);
+    server.addService(proto.AgentService.service, makeAgentHandlers(status, switchMetrics));
     port = await bindServer(server, `${config.host}:${config.agentPort}`);
     closers.push(() => shutdownServer(server, 2_000));
     let closing = false;

@@ -140,6 +140,31 @@ describe('agent telemetry', () => {
     }
   });
 
+  it('switches publishing on and off while it runs: records made while off never leave', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsEnabled: false });
+    const nc = await connectNats(nats.url);
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-sw', logger, sampleGauges: gauges });
+    try {
+      const [a, b, c, d] = [0, 1, 2, 3].map(() => makeInvocationEvent({ agentId: 'agent-sw', function: 'echo' }));
+      assert.equal(telemetry.takesOverheads(), false);
+      telemetry.recordInvocation(a); // started off: not published
+      telemetry.setPublishing(true); // connects to NATS now
+      assert.equal(telemetry.takesOverheads(), true);
+      telemetry.recordInvocation(b);
+      telemetry.recordInvocation(c);
+      telemetry.setPublishing(false); // the batch being gathered (b, c) still leaves
+      assert.equal(telemetry.takesOverheads(), false);
+      telemetry.recordInvocation(d);
+      await waitFor(() => telemetry.stats().published >= 1 && telemetry.stats().held === 0);
+      await new Promise((r) => setTimeout(r, 300)); // past a batch window: d would have left by now
+      const ids = (await eventsInStream(nc)).filter((e) => e.agentId === 'agent-sw').map((e) => e.id);
+      assert.deepEqual(ids, [b.id, c.id]);
+    } finally {
+      await telemetry.close();
+      await nc.close();
+    }
+  });
+
   it('caps distinct function labels and puts the rest under _other', async () => {
     const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsEnabled: false });
     const telemetry = await createAgentTelemetry({ config, agentId: 'agent-cap', logger, sampleGauges: gauges, maxFunctionLabels: 3 });

@@ -10,6 +10,8 @@ export type { InvocationOverhead__Output as InvocationOverhead } from './generat
 export type { InvokeResponseBatch as InvokeResponseBatchInput } from './generated/stratus/v1/InvokeResponseBatch';
 export type { Invocation as InvocationInput, Invocation__Output as Invocation } from './generated/stratus/v1/Invocation';
 export type { ListInvocationsRequest__Output as ListInvocationsRequest } from './generated/stratus/v1/ListInvocationsRequest';
+export type { SetMetricsRequest__Output as SetMetricsRequest } from './generated/stratus/v1/SetMetricsRequest';
+export type { SetMetricsResponse } from './generated/stratus/v1/SetMetricsResponse';
 export type { NodeStatus as NodeStatusInput, NodeStatus__Output as NodeStatus } from './generated/stratus/v1/NodeStatus';
 export type { PoolContainer as PoolContainerInput, PoolContainer__Output as PoolContainer } from './generated/stratus/v1/PoolContainer';
 export type { BackendStatus as BackendStatusInput, BackendStatus__Output as BackendStatus } from './generated/stratus/v1/BackendStatus';

@@ -1,7 +1,8 @@
 // Metrics end to end with real agents (Docker, runc): a known sequence of invocations over HTTP,
 // spread over two agents, including handler errors, a timeout and cold starts. The live stream
 // delivers an event for each; the roll-ups count them exactly (REST summary); the gateway's and the
-// agents' Prometheus endpoints pass promtool and count the same.
+// agents' Prometheus endpoints pass promtool and count the same. An agent's metrics can be switched
+// off and on while it runs.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -98,5 +99,40 @@ describe('metrics end to end with two real agents', { timeout: 900_000 }, () => 
     execFileSync('promtool', ['check', 'metrics'], { input: gw });
     const gwCount = [...gw.matchAll(/^stratus_gateway_invocations_total\{[^}]*\} (\d+)$/gm)].reduce((a, m) => a + Number(m[1]), 0);
     assert.equal(gwCount, results.length);
+  });
+
+  it("switches the agents' metrics off and on while they run (PUT /api/v1/nodes/:id/metrics)", LONG, async () => {
+    await platform.call('functions', 'CreateFunction', { name: 'm-switch', ...FIXTURES['py-noop'], files: fixtureFiles('py-noop'), backend: 'docker' });
+    const put = (id: string, body: unknown) =>
+      fetch(`${platform.gatewayUrl}/api/v1/nodes/${encodeURIComponent(id)}/metrics`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const stored = async (id: string) => (await fetch(`${platform.gatewayUrl}/api/v1/invocations/${id}`)).status;
+
+    // bad input: a clear 4xx, nothing switched
+    const bad = await put(platform.agents[0].id, { enabled: 'no' });
+    assert.equal(bad.status, 400);
+    assert.equal(((await bad.json()) as any).error.code, 'INVALID_ARGUMENT');
+    const unknown = await put('no-such-agent', { enabled: false });
+    assert.equal(unknown.status, 404);
+    assert.equal(((await unknown.json()) as any).error.code, 'NOT_FOUND');
+
+    for (const a of platform.agents) {
+      const r = await put(a.id, { enabled: false });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), { id: a.id, enabled: false });
+    }
+    const off: string[] = [];
+    for (let i = 0; i < 6; i++) off.push((await platform.invoke('m-switch', {})).requestId);
+    for (const a of platform.agents) assert.equal((await put(a.id, { enabled: true })).status, 200);
+    const on: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const r = await platform.invoke('m-switch', {});
+      assert.equal(r.status, 200);
+      on.push(r.requestId);
+    }
+    // the records after the switch back are stored; those made while it was off were never published
+    for (const id of on) await waitFor(async () => (await stored(id)) === 200, 30_000, `record ${id} stored`);
+    for (const id of off) assert.equal(await stored(id), 404, `${id}: made with metrics off, yet stored`);
+    // their overheads were dropped at the gateway, not published in place of the agents
+    assert.deepEqual(gatewayMetricsOf(platform.gateway.app)!.stats(), { queued: 0, published: 0 });
   });
 });

@@ -2,6 +2,8 @@
 // mapping of the same messages. Errors come back as {"error": {code, message, field?}}.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { StratusError, LIMITS } from '@stratus/common';
+import type { NodeStatus } from '@stratus/proto';
+import { AgentClients } from './agent-clients';
 import { unaryCall, type ControlClients } from './control-clients';
 import { decodeJsonBody, encodeJson } from './json-mapping';
 import { errorHandler } from '../http-errors';
@@ -30,6 +32,8 @@ function intParam(query: Query, field: string): number | undefined {
 export function registerAdminRoutes(app: FastifyInstance, deps: { control: ControlClients; logger: Logger }): void {
   const { control } = deps;
   const send = (reply: FastifyReply, code: number, value: unknown) => reply.code(code).type('application/json').send(encodeJson(value));
+  const agents = new AgentClients();
+  app.addHook('onClose', async () => agents.close());
 
   app.register(async (scope) => {
     scope.setErrorHandler(errorHandler(deps.logger));
@@ -104,6 +108,20 @@ export function registerAdminRoutes(app: FastifyInstance, deps: { control: Contr
     });
 
     scope.get('/api/v1/nodes', async (_req, reply) => send(reply, 200, await unaryCall(control.nodes, 'ListNodes', {})));
+
+    // Switches an agent's publishing of invocation records and gauges (AgentService.SetMetrics).
+    scope.put('/api/v1/nodes/:id/metrics', async (req: FastifyRequest<{ Params: Params }>, reply) => {
+      const id = req.params.id ?? '';
+      const enabled = (req.body as { enabled?: unknown } | undefined)?.enabled;
+      if (typeof enabled !== 'boolean') {
+        throw new StratusError('INVALID_ARGUMENT', 'enabled: the body must be {"enabled": true} or {"enabled": false}', { field: 'enabled' });
+      }
+      const { nodes } = await unaryCall<{ nodes: NodeStatus[] }>(control.nodes, 'ListNodes', {});
+      const node = nodes.find((n) => n.id === id);
+      if (!node) throw new StratusError('NOT_FOUND', `no agent "${id.slice(0, 80)}" is registered with the control plane`);
+      const res = await unaryCall<{ enabled: boolean }>(agents.get(node), 'SetMetrics', { enabled });
+      return send(reply, 200, { id, enabled: res.enabled });
+    });
     scope.get('/api/v1/pool', async (_req, reply) => send(reply, 200, await unaryCall(control.pool, 'GetPool', {})));
   });
 }

@@ -5,9 +5,9 @@ import http from 'node:http';
 import fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import type { FastifyInstance } from 'fastify';
-import { proto, type NodeStatus, type AgentServiceClient } from '@stratus/proto';
-import { createClient } from '@stratus/common';
+import type { NodeStatus } from '@stratus/proto';
 import type { NatsConnection } from 'nats';
+import { AgentClients } from '../admin/agent-clients';
 import { unaryCall, type ControlClients } from '../admin/control-clients';
 import type { ClusterView } from '../placement/cluster-view';
 
@@ -50,19 +50,8 @@ async function pingNats(nc: NatsConnection | undefined, timeoutMs: number): Prom
 
 export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): void {
   const timeoutMs = deps.timeoutMs ?? 1_500;
-  const agentClients = new Map<string, { address: string; client: AgentServiceClient }>();
-  const agentClient = (node: NodeStatus): AgentServiceClient => {
-    let e = agentClients.get(node.id);
-    if (!e || e.address !== node.address) {
-      (e?.client as unknown as grpc.Client | undefined)?.close();
-      e = { address: node.address, client: createClient(proto.AgentService, node.address) };
-      agentClients.set(node.id, e);
-    }
-    return e.client;
-  };
-  app.addHook('onClose', async () => {
-    for (const e of agentClients.values()) (e.client as unknown as grpc.Client).close();
-  });
+  const agentClients = new AgentClients();
+  app.addHook('onClose', async () => agentClients.close());
 
   app.get('/healthz', async (_req, reply) => {
     const controlP = unaryCall<{ nodes: NodeStatus[] }>(deps.control.nodes, 'ListNodes', {}, timeoutMs).then(
@@ -78,7 +67,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: HealthDeps): vo
     const nodes = control.nodes ?? [...deps.view.nodes.values()];
     const agents = await Promise.all(nodes.map(async (node) => {
       try {
-        const status = await unaryCall<NodeStatus>(agentClient(node), 'GetStatus', {}, timeoutMs);
+        const status = await unaryCall<NodeStatus>(agentClients.get(node), 'GetStatus', {}, timeoutMs);
         const backends = Object.fromEntries(status.backends.map((b) => [b.name, b.available ? { available: true } : { available: false, reason: b.reason }]));
         const anyUp = status.backends.some((b) => b.available);
         return {

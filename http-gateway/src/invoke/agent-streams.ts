@@ -58,6 +58,8 @@ class AgentConnection {
   private readonly outgoing = createTurnBatcher<Outgoing>((requests) => this.write(requests));
   /** The agent said (InvokeResponseBatch.takes_overheads) that it puts overheads in its records. */
   private takesOverheads = false;
+  /** The stream has brought a batch of answers (so takesOverheads is the agent's word). */
+  private answered = false;
   private overheads: InvocationOverhead[] = [];
   private overheadTimer: NodeJS.Timeout | undefined;
 
@@ -80,10 +82,14 @@ class AgentConnection {
 
   /**
    * Takes an overhead to the agent on its stream, with the next invocations (or alone after
-   * OVERHEAD_WAIT_MS); false when this agent's stream cannot carry it (not open, an older agent).
+   * OVERHEAD_WAIT_MS); true too when the agent said it publishes no records (metrics switched off
+   * there: the overhead has no record to join, and is dropped); false when this agent's stream
+   * cannot carry it (not open, not batched).
    */
   carry(item: InvocationOverhead): boolean {
-    if (!this.batched || !this.takesOverheads || !this.stream || this.overheads.length >= MAX_HELD_OVERHEADS) return false;
+    if (!this.batched || !this.stream) return false;
+    if (!this.takesOverheads) return this.answered;
+    if (this.overheads.length >= MAX_HELD_OVERHEADS) return false;
     this.overheads.push(item);
     // The timer is left to run when the overheads leave with invocations (it then finds none):
     // arming and clearing one per batch of invocations cost the gateway 1.2 µs per request.
@@ -131,6 +137,7 @@ class AgentConnection {
     if (batched) {
       stream.on('data', (batch: { responses: InvokeResponse[]; takesOverheads?: boolean }) => {
         this.takesOverheads = batch.takesOverheads === true;
+        this.answered = true;
         batch.responses.forEach(answered);
       });
     } else stream.on('data', answered);
@@ -140,7 +147,10 @@ class AgentConnection {
     const finish = (reason: string, status: string) => {
       if (done) return;
       done = true;
-      if (this.stream === stream) this.stream = undefined;
+      if (this.stream === stream) {
+        this.stream = undefined;
+        this.answered = false;
+      }
       const held = this.takeOverheads();
       if (held) this.uncarried(this.id, held);
       if (this.pending.size > 0) {
@@ -219,7 +229,7 @@ export class AgentStreams {
     return conn.send(fn, version, payload, requestId, Date.now() + maxWaitMs);
   }
 
-  /** Sends an invocation's overhead to the agent that ran it, for its record; false: publish it instead. */
+  /** Sends an invocation's overhead to the agent that ran it, for its record (or drops it: see carry); false: publish it instead. */
   carryOverhead(agentId: string, item: InvocationOverhead): boolean {
     return this.agents.get(agentId)?.carry(item) ?? false;
   }

@@ -1,9 +1,9 @@
 // The agent's gRPC services: the data plane (InvocationService.Invoke, InvokeStream and
-// InvokeBatchStream) and its status (AgentService.GetStatus). Stored invocation records live on
+// InvokeBatchStream), its status (AgentService.GetStatus) and its metrics switch (SetMetrics). Stored invocation records live on
 // the control plane.
 import * as grpc from '@grpc/grpc-js';
-import { createTurnBatcher, unary, type Logger } from '@stratus/common';
-import type { AgentServiceHandlers, InvocationServiceHandlers, InvokeBatch, InvokeRequest, InvokeResponseBatchInput, InvokeResponseInput, NodeStatusInput } from '@stratus/proto';
+import { createTurnBatcher, StratusError, unary, type Logger } from '@stratus/common';
+import type { AgentServiceHandlers, InvocationServiceHandlers, InvokeBatch, InvokeRequest, InvokeResponseBatchInput, InvokeResponseInput, NodeStatusInput, SetMetricsRequest, SetMetricsResponse } from '@stratus/proto';
 import type { Invoker } from '../invoke/invoker';
 
 export function makeInvocationHandlers(invoker: Invoker, logger: Logger): InvocationServiceHandlers {
@@ -23,9 +23,9 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
 
     /** The same in batches: the answers finished in one turn of the event loop go out as one message. */
     InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
-      const takesOverheads = invoker.takesOverheads();
+      // asked per batch: publishing can be switched on and off while the stream lasts (SetMetrics)
       const answers = createTurnBatcher<InvokeResponseInput>((responses) => {
-        if (!call.cancelled && call.writable) call.write({ responses, takesOverheads });
+        if (!call.cancelled && call.writable) call.write({ responses, takesOverheads: invoker.takesOverheads() });
       });
       const serve = serveOnStream(invoker, logger, call, (response) => answers.push(response), () => answers.flush());
       call.on('data', (batch: InvokeBatch) => {
@@ -40,8 +40,16 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
   };
 }
 
-export function makeAgentHandlers(status: () => Promise<NodeStatusInput>): AgentServiceHandlers {
-  return { GetStatus: unary(async () => status()) };
+/** setMetrics: switches the agent's publishing (undefined: this agent has no telemetry to switch). */
+export function makeAgentHandlers(status: () => Promise<NodeStatusInput>, setMetrics?: (enabled: boolean) => void): AgentServiceHandlers {
+  return {
+    GetStatus: unary(async () => status()),
+    SetMetrics: unary<SetMetricsRequest, SetMetricsResponse>(async (request) => {
+      if (!setMetrics) throw new StratusError('UNAVAILABLE', 'this agent runs without telemetry: there is no metrics publishing to switch');
+      setMetrics(request.enabled === true);
+      return { enabled: request.enabled === true };
+    }),
+  };
 }
 
 /**

@@ -13,6 +13,8 @@ export interface InvocationRecorder {
   recordThrottle(fn: string, backend: string): void;
   /** Puts the overheads a gateway measured into their records (none: the recorder does not take them). */
   recordOverheads?(items: readonly InvocationOverhead[]): void;
+  /** Whether it takes them now (default: whether it has recordOverheads). */
+  takesOverheads?(): boolean;
 }
 
 export interface InvokerDeps {
@@ -60,7 +62,8 @@ export class Invoker {
 
   /** Whether overheads sent on the invoke stream end up in the records (InvokeResponseBatch.takes_overheads). */
   takesOverheads(): boolean {
-    return typeof this.deps.recorder?.recordOverheads === 'function';
+    const r = this.deps.recorder;
+    return r?.takesOverheads ? r.takesOverheads() : typeof r?.recordOverheads === 'function';
   }
 
   recordOverheads(items: readonly InvocationOverhead[]): void {

@@ -47,8 +47,16 @@ export interface AgentTelemetry {
   /** Never blocks; batched publishing on NATS JetStream, bounded buffer while NATS is down. */
   recordInvocation(record: InvocationRecord): void;
   recordThrottle(fn: string, backend: string): void;
-  /** Gateways' overheads for this agent's invocations, into their records (absent when nothing is published). */
-  recordOverheads?(items: readonly OverheadItem[]): void;
+  /** Gateways' overheads for this agent's invocations, into their records. */
+  recordOverheads(items: readonly OverheadItem[]): void;
+  /** Whether records are published now, and so take their overheads (InvokeResponseBatch.takes_overheads). */
+  takesOverheads(): boolean;
+  /**
+   * Switches publishing on or off while the agent runs (AgentService.SetMetrics). Off: the batch
+   * being gathered leaves at once and no record or gauge is published after it; on: connects to
+   * NATS if it never did. Prometheus counts either way.
+   */
+  setPublishing(enabled: boolean): void;
   close(): Promise<void>;
   /** Prometheus /metrics HTTP server of the agent (STRATUS_AGENT_METRICS_PORT, 0 = free port). */
   readonly metricsPort: number;
@@ -73,12 +81,13 @@ export interface CreateAgentTelemetryOptions {
 /**
  * Starts the agent's telemetry. Resolves once the /metrics server listens; the NATS connection is
  * made in the background (an agent starts and serves while NATS is still down; records wait in the
- * outbox). With config.metricsEnabled false, nothing is published (Prometheus still works).
+ * outbox). With config.metricsEnabled false, nothing is published (Prometheus still works) until
+ * setPublishing(true).
  */
 export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): Promise<AgentTelemetry> {
   const { config, agentId, logger: parentLogger } = opts;
   const logger = parentLogger.child({ component: 'telemetry' });
-  const publish = config.metricsEnabled;
+  let publish = config.metricsEnabled;
   const outbox = new Outbox(opts.outboxLimits ?? DEFAULT_OUTBOX_LIMITS);
   let nc: NatsConnection | undefined = opts.nats;
   let closed = false;
@@ -115,23 +124,26 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
     })().catch(() => undefined);
   };
   const aborter = new AbortController();
-  if (publish) {
-    if (nc) await attach(nc);
-    else {
-      void connectNats(config.natsUrl, { name: `stratus-agent-telemetry-${agentId}`, logger, signal: aborter.signal })
-        .then(async (c) => {
-          if (closed) {
-            await c.close();
-            return;
-          }
-          nc = c;
-          await attach(c);
-        })
-        .catch((err) => {
-          if (!closed) logger.error({ err }, 'telemetry could not connect to NATS');
-        });
-    }
-  }
+  let connecting = false;
+  /** Attaches the given connection, or opens one in the background (once). */
+  const connect = async () => {
+    if (connecting || closed) return;
+    connecting = true;
+    if (nc) return attach(nc);
+    void connectNats(config.natsUrl, { name: `stratus-agent-telemetry-${agentId}`, logger, signal: aborter.signal })
+      .then(async (c) => {
+        if (closed) {
+          await c.close();
+          return;
+        }
+        nc = c;
+        await attach(c);
+      })
+      .catch((err) => {
+        if (!closed) logger.error({ err }, 'telemetry could not connect to NATS');
+      });
+  };
+  if (publish) await connect();
 
   // Invocation records leave in batches: what finished within BATCH_MAX_DELAY_MS goes out as one
   // message (one JetStream publish, store, ack and delivery to each consumer instead of one per
@@ -236,7 +248,18 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
       if (entry) entry.count++;
       else throttleCounts.set(key, { function: fn, backend, count: 1, at: new Date().toISOString() });
     },
-    ...(publish ? { recordOverheads: (items: readonly OverheadItem[]) => overheads.overheads(items) } : {}),
+    recordOverheads(items: readonly OverheadItem[]): void {
+      // switched off: only the records published before have somewhere to take theirs
+      overheads.overheads(publish ? items : items.filter((it) => overheads.knows(it.requestId)));
+    },
+    takesOverheads: () => publish,
+    setPublishing(enabled: boolean): void {
+      if (enabled === publish || closed) return;
+      publish = enabled;
+      logger.info({ publish }, 'invocation records and gauges switched');
+      if (enabled) void connect();
+      else flushBatch();
+    },
     stats: () => ({
       held: outbox.held,
       dropped: outbox.dropped,

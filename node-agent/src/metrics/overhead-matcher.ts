@@ -56,6 +56,11 @@ export class OverheadMatcher {
     }
   }
 
+  /** Whether a record of the current or the last batch has this id. */
+  knows(id: string): boolean {
+    return this.current.has(id) || this.recent.has(id);
+  }
+
   /** The current batch was encoded and left. */
   flushed(): void {
     this.recent = this.current;

@@ -49,6 +49,8 @@ import type { RegisterNodeRequest as _stratus_v1_RegisterNodeRequest, RegisterNo
 import type { RegisterNodeResponse as _stratus_v1_RegisterNodeResponse, RegisterNodeResponse__Output as _stratus_v1_RegisterNodeResponse__Output } from './stratus/v1/RegisterNodeResponse';
 import type { SeriesRequest as _stratus_v1_SeriesRequest, SeriesRequest__Output as _stratus_v1_SeriesRequest__Output } from './stratus/v1/SeriesRequest';
 import type { SeriesResponse as _stratus_v1_SeriesResponse, SeriesResponse__Output as _stratus_v1_SeriesResponse__Output } from './stratus/v1/SeriesResponse';
+import type { SetMetricsRequest as _stratus_v1_SetMetricsRequest, SetMetricsRequest__Output as _stratus_v1_SetMetricsRequest__Output } from './stratus/v1/SetMetricsRequest';
+import type { SetMetricsResponse as _stratus_v1_SetMetricsResponse, SetMetricsResponse__Output as _stratus_v1_SetMetricsResponse__Output } from './stratus/v1/SetMetricsResponse';
 import type { Snapshot as _stratus_v1_Snapshot, Snapshot__Output as _stratus_v1_Snapshot__Output } from './stratus/v1/Snapshot';
 import type { SummaryRequest as _stratus_v1_SummaryRequest, SummaryRequest__Output as _stratus_v1_SummaryRequest__Output } from './stratus/v1/SummaryRequest';
 import type { SummaryResponse as _stratus_v1_SummaryResponse, SummaryResponse__Output as _stratus_v1_SummaryResponse__Output } from './stratus/v1/SummaryResponse';
@@ -112,6 +114,8 @@ export interface ProtoGrpcType {
       RegisterNodeResponse: MessageTypeDefinition<_stratus_v1_RegisterNodeResponse, _stratus_v1_RegisterNodeResponse__Output>
       SeriesRequest: MessageTypeDefinition<_stratus_v1_SeriesRequest, _stratus_v1_SeriesRequest__Output>
       SeriesResponse: MessageTypeDefinition<_stratus_v1_SeriesResponse, _stratus_v1_SeriesResponse__Output>
+      SetMetricsRequest: MessageTypeDefinition<_stratus_v1_SetMetricsRequest, _stratus_v1_SetMetricsRequest__Output>
+      SetMetricsResponse: MessageTypeDefinition<_stratus_v1_SetMetricsResponse, _stratus_v1_SetMetricsResponse__Output>
       Snapshot: MessageTypeDefinition<_stratus_v1_Snapshot, _stratus_v1_Snapshot__Output>
       SummaryRequest: MessageTypeDefinition<_stratus_v1_SummaryRequest, _stratus_v1_SummaryRequest__Output>
       SummaryResponse: MessageTypeDefinition<_stratus_v1_SummaryResponse, _stratus_v1_SummaryResponse__Output>

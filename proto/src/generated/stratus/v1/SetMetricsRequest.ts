@@ -1,0 +1,10 @@
+// Original file: stratus/v1/stratus.proto
+
+
+export interface SetMetricsRequest {
+  'enabled'?: (boolean);
+}
+
+export interface SetMetricsRequest__Output {
+  'enabled': (boolean);
+}
