@@ -78,6 +78,11 @@ export function ratios(rows: ResultRow[]): Array<{ name: string; value: number; 
       const both = costAgainstBothOff(rows, off, on);
       if (both) out.push({ name: `metrics cost${at}, ${what} with metrics than the two metrics-off platforms' mean`, value: r2(both.pct), detail: both.detail });
     }
+    const same = costAgainstSwitchedOff(rows, on);
+    if (same) {
+      const what = off.scenario === 'metrics-warm' ? `warm p50 ${off.fn} ${off.backend}: % slower` : `${kind} ${off.fn} ${off.backend} c=${off.concurrency}: % fewer req/s`;
+      out.push({ name: `metrics cost${at}, ${what} with metrics than the same platform with them switched off`, value: r2(same.pct), detail: same.detail });
+    }
   }
   return out;
 }
@@ -107,10 +112,13 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
     const on = find(rows, { scenario: off.scenario, target: 'stratus', backend: off.backend, fn: off.fn, concurrency: off.concurrency, metrics: 'on' });
     if (!on) continue;
     const at = off.memoryMb ? ` at ${off.memoryMb} MB` : '';
-    // judged against both metrics-off platforms where the run has two: twice the baseline's samples
+    // Judged against the same platform with its metrics switched off where the run has it (no
+    // platform's own bias in it), else against both metrics-off platforms: twice the baseline's samples.
     const both = costAgainstBothOff(rows, off, on);
-    const judged = (pct: number) => both?.pct ?? pct;
-    const bothText = both ? `; against both metrics-off platforms' mean (${both.detail}): ${both.pct.toFixed(1)}%` : '';
+    const same = costAgainstSwitchedOff(rows, on);
+    const judged = (pct: number) => same?.pct ?? both?.pct ?? pct;
+    const bothText = (both ? `; against both metrics-off platforms' mean (${both.detail}): ${both.pct.toFixed(1)}%` : '')
+      + (same ? `; against the same platform with metrics switched off (${same.detail}): ${same.pct.toFixed(1)}%` : '');
     if (off.scenario === 'metrics-warm') {
       const pct = (100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50;
       out.push({ issue: 5, name: `metrics cost${at}, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)${floorText(rows, off)}${bothText}`, pass: judged(pct) <= 5 });
@@ -150,6 +158,19 @@ export function costAgainstBothOff(rows: ResultRow[], off: ResultRow, on: Result
   }
   const base = (off.rps + control.rps) / 2;
   return base > 0 ? { pct: (100 * (base - on.rps)) / base, detail: `on ${on.rps}, off ${r2(base)} req/s` } : undefined;
+}
+
+/**
+ * The metrics cost against the metrics-on platform itself, measured in the same rounds with its
+ * agent's metrics switched off ('switched-off'), in the unit of the cost.
+ */
+export function costAgainstSwitchedOff(rows: ResultRow[], on: ResultRow): { pct: number; detail: string } | undefined {
+  const sw = find(rows, { scenario: on.scenario, target: 'stratus', backend: on.backend, fn: on.fn, concurrency: on.concurrency, metrics: 'switched-off' });
+  if (!sw) return undefined;
+  if (on.scenario === 'metrics-warm') {
+    return { pct: (100 * (on.latency.p50 - sw.latency.p50)) / sw.latency.p50, detail: `on ${r2(on.latency.p50)} ms, switched off ${r2(sw.latency.p50)} ms` };
+  }
+  return sw.rps > 0 ? { pct: (100 * (sw.rps - on.rps)) / sw.rps, detail: `on ${on.rps}, switched off ${sw.rps} req/s` } : undefined;
 }
 
 const floorText = (rows: ResultRow[], off: ResultRow): string => {

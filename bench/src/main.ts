@@ -260,15 +260,19 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     const roundSec = Math.max(1, Math.round(opts.durationSec * 0.3));
     for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
       for (const backend of opts.backends) {
-        const sides = started.map((platform, i): Side => ({
+        const platformSides = started.map((platform, i): Side => ({
           ctx: { ...ctx, platform, prewarm }, fnName: `bench-${ctx.runId}-p${roles[i]}-${fixture.id}-${backend}`, metrics: roles[i],
+          // the metrics-on platform's agent is switched on for its 'on' rounds (off in an A/A/A run)
+          ...(roles[i] === 'on' ? { metricsSwitch: !allOff } : {}),
         }));
+        // the metrics-on platform once more, its agent's metrics switched off (scenarios/metrics-cost.ts)
+        const sides: Side[] = [...platformSides, { ...platformSides[0], metrics: 'switched-off', metricsSwitch: false }];
         // Each side gets the same containers, no more and no fewer (max_concurrency = min_warm). Left to
         // scale, the pools of one run's sides were not alike (containers created for the function 2, 3
         // and 4, pre-warmed ones 12, 11 and 9; specialised pre-warmed ones carry no function label, so
         // how many served each side is not known), and the side with the fewest created was fastest.
-        for (const s of sides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, PAIRED_CONTAINERS, opts.metricsMemoryMb, PAIRED_CONTAINERS);
-        for (const s of sides) {
+        for (const s of platformSides) await deployFunction(s.ctx.platform, s.fnName, fixture, backend, PAIRED_CONTAINERS, opts.metricsMemoryMb, PAIRED_CONTAINERS);
+        for (const s of platformSides) {
           if (!(await waitForContainers(s.ctx.platform, s.fnName, PAIRED_CONTAINERS))) ctx.progress.log(`${s.fnName}: not ${PAIRED_CONTAINERS} containers after 60 s`);
         }
         const atMemory = (rows: ResultRow[] | undefined) => rows?.map((r) => ({ ...r, memoryMb: opts.metricsMemoryMb, note: `functions at ${opts.metricsMemoryMb} MB; ${r.note ?? ''}` }));
@@ -292,7 +296,7 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
             async () => atMemory(await pairedThroughput(sides, fixture, backend, c, sustainedSec, sustainedRounds, 'metrics-sustained'))!, (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);
         }
-        for (const s of sides) await deleteFunctions(s.ctx.platform, [s.fnName]);
+        for (const s of platformSides) await deleteFunctions(s.ctx.platform, [s.fnName]);
       }
     }
   } finally {

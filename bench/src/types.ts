@@ -10,7 +10,9 @@ export interface ResultRow {
   backend: string;           // docker | gvisor | '-' (raw HTTP)
   fn: string;                // fixture id, or '-' where not applicable
   runtime: string;
-  metrics: 'on' | 'off' | 'control' | '-'; // control: a second metrics-off platform in the metrics-* rows (the noise floor)
+  // control: a second metrics-off platform in the metrics-* rows (the noise floor); switched-off: the
+  // metrics-on platform with its agent's metrics switched off for the round
+  metrics: 'on' | 'off' | 'control' | 'switched-off' | '-';
   concurrency: number;
   durationSec?: number;
   latency: LatencyStats;

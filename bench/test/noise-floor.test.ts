@@ -1,9 +1,10 @@
 // The metrics comparison's third platform: round orders that treat the three sides alike, and the
-// noise floor (a second metrics-off platform against the first) next to the metrics cost.
+// noise floor (a second metrics-off platform against the first) next to the metrics cost; the
+// metrics-on platform measured again with its metrics switched off, next to its 'on' rounds.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ordered } from '../src/scenarios/metrics-cost.ts';
-import { costAgainstBothOff, noiseFloor, ratios, targets } from '../src/analysis.ts';
+import { ordered, roundOrder } from '../src/scenarios/metrics-cost.ts';
+import { costAgainstBothOff, costAgainstSwitchedOff, noiseFloor, ratios, targets } from '../src/analysis.ts';
 import type { ResultRow } from '../src/types.ts';
 
 test('three sides: in six rounds each runs in each position twice and after each other side', () => {
@@ -63,4 +64,35 @@ test('the sustained comparison names its round length from its rounds', () => {
   const rows = [sustained('on', 950), sustained('off', 1000)];
   assert.ok(ratios(rows).some((r) => r.name.includes('sustained throughput (rounds of 30 s)')), 'four rounds in 120 s: 30 s each');
   assert.match(targets(rows, 0).find((x) => x.issue === 5)!.name, /rounds of 30 s/);
+});
+
+test("the switched-off side runs right after the 'on' side in even rounds and right before it in odd ones", () => {
+  const sides = ['on', 'off', 'control', 'switched-off'].map((metrics) => ({ metrics }));
+  let after = 0;
+  for (let round = 0; round < 6; round++) {
+    const order = roundOrder(sides, round).map((s) => s.metrics);
+    assert.equal(order.length, 4);
+    const i = order.indexOf('on');
+    const j = order.indexOf('switched-off');
+    assert.equal(Math.abs(i - j), 1, `adjacent in round ${round}: ${order.join(',')}`);
+    if (j === i + 1) after++;
+    assert.deepEqual(order.filter((m) => m !== 'switched-off'), ordered(['on', 'off', 'control'], round), 'the platforms in the usual order');
+  }
+  assert.equal(after, 3, 'after it in half the rounds');
+  assert.deepEqual(roundOrder([{ metrics: 'on' }, { metrics: 'off' }], 1).map((s) => s.metrics), ['off', 'on'], 'no switched-off side: as before');
+});
+
+test('the target is judged against the same platform with its metrics switched off when the run has it', () => {
+  // against the metrics-off platforms: 7.0% (off) and 5.6% (mean of 985); against itself switched off: 2.1%
+  const rows = [row('on', 930), row('off', 1000), row('control', 970), row('switched-off', 950)];
+  assert.deepEqual(costAgainstSwitchedOff(rows, rows[0]), { pct: (100 * (950 - 930)) / 950, detail: 'on 930, switched off 950 req/s' });
+  assert.ok(ratios(rows).some((r) => r.name.includes('the same platform with them switched off') && r.value === 2.11));
+  const t = targets(rows, 0).find((x) => x.issue === 5)!;
+  assert.match(t.measured, /against the same platform with metrics switched off \(on 930, switched off 950 req\/s\): 2\.1%/);
+  assert.equal(t.pass, true);
+  assert.equal(targets(rows, 0).filter((x) => x.issue === 5).length, 1, 'the switched-off side makes no target of its own');
+  const warm = (metrics: ResultRow['metrics'], p50: number): ResultRow => ({ ...row(metrics, 0, p50), scenario: 'metrics-warm', concurrency: 1 });
+  const w = [warm('on', 0.8), warm('off', 0.7), warm('control', 0.78), warm('switched-off', 0.75)];
+  assert.equal(costAgainstSwitchedOff(w, w[0])!.pct.toFixed(1), '6.7');
+  assert.equal(targets(w, 0).find((x) => x.issue === 5)!.pass, false, '6.7% over itself switched off, though 8.1% over the mean');
 });

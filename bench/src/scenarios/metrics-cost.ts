@@ -12,9 +12,14 @@
 // A third platform, metrics off like the second ('control'), runs in the same rounds: how far two
 // identical platforms differ is the run's noise floor. Two A/A runs on a 2-core AMD EPYC VM (both
 // sides metrics off) said 5.5% and -1.8% fewer req/s, so an on/off figure means little without it.
+// Those differences stay with a platform for the whole run (its processes' JIT, its containers), so
+// the metrics-on platform is measured a second time in each round with its agent's metrics switched
+// off (PUT /api/v1/nodes/:id/metrics): 'switched-off', right before or after its 'on' round. The
+// same processes and containers both ways: the cost the target is judged on.
 import type { PlatformContext } from '../context.ts';
 import type { Fixture } from '../fixtures.ts';
 import { invoke } from '../functions.ts';
+import { sendJson } from '../http-client.ts';
 import { runLoad } from '../load.ts';
 import { summarize } from '../stats.ts';
 import { warmUntilSteady } from './throughput.ts';
@@ -24,8 +29,20 @@ import { cpuBusyPercent, hostCpuTimes } from '@stratus/common';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** 'control': a second metrics-off platform, measured like the others to show the noise floor. */
-export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' | 'control' }
+/**
+ * 'control': a second metrics-off platform, measured like the others to show the noise floor.
+ * 'switched-off': the metrics-on platform and function, its agent's metrics switched off for the round.
+ * metricsSwitch: what the side's agent's metrics are switched to before each of its rounds (none: left as started).
+ */
+export interface Side { ctx: PlatformContext; fnName: string; metrics: 'on' | 'off' | 'control' | 'switched-off'; metricsSwitch?: boolean }
+
+/** Switches the side's agent's metrics as the side wants them (through the gateway's admin API). */
+async function applySwitch(s: Side): Promise<void> {
+  if (s.metricsSwitch === undefined) return;
+  const { gatewayUrl, agentId } = s.ctx.platform;
+  const r = await sendJson('PUT', `${gatewayUrl}/api/v1/nodes/${encodeURIComponent(agentId)}/metrics`, { enabled: s.metricsSwitch }, 10_000);
+  if (r.status !== 200) throw new Error(`switching ${agentId}'s metrics ${s.metricsSwitch ? 'on' : 'off'} failed: ${r.status} ${r.text.slice(0, 200)}`);
+}
 
 /** Waits (at most 120 s) until the metrics-on side has stored every record; adds how long that took (ms) to caughtUp when it had something to store. */
 async function settle(sides: Side[], caughtUp: number[]): Promise<void> {
@@ -87,6 +104,17 @@ export function ordered<T>(sides: T[], round: number): T[] {
   return orders[round % orders.length];
 }
 
+/**
+ * Round r's order with the 'switched-off' side (if any) next to the 'on' one: after it in even rounds,
+ * before it in odd ones; the platforms in ordered()'s order.
+ */
+export function roundOrder<T extends { metrics: string }>(sides: T[], round: number): T[] {
+  const switched = sides.find((s) => s.metrics === 'switched-off');
+  const rest = ordered(sides.filter((s) => s !== switched), round);
+  if (!switched) return rest;
+  return rest.flatMap((s) => (s.metrics !== 'on' ? [s] : round % 2 === 0 ? [s, switched] : [switched, s]));
+}
+
 export async function pairedWarm(sides: Side[], fixture: Fixture, backend: string, count: number, rounds: number): Promise<ResultRow[]> {
   // Both sides past the fresh platform's JIT warm-up (warm.ts): a side measured in its first
   // thousand calls would be slower for a reason that is not metrics.
@@ -98,8 +126,9 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
   const caughtUp: number[] = [];
   const cpuMs = new Map<Side, Record<string, number>>(sides.map((s) => [s, {}]));
   for (let round = 0; round < rounds; round++) {
-    for (const s of ordered(sides, round)) {
+    for (const s of roundOrder(sides, round)) {
       await settle(sides, caughtUp);
+      await applySwitch(s);
       const cpuBefore = await s.ctx.platform.cpuMs();
       for (let i = 0; i < perRound; i++) {
         const r = await invoke(s.ctx.platform, s.fnName);
@@ -129,8 +158,9 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
   );
   const caughtUp: number[] = [];
   for (let round = 0; round < rounds; round++) {
-    for (const s of ordered(sides, round)) {
+    for (const s of roundOrder(sides, round)) {
       await settle(sides, caughtUp);
+      await applySwitch(s);
       sides[0].ctx.progress.update(`round ${round + 1}/${rounds} metrics ${s.metrics}`);
       const cpuBefore = await s.ctx.platform.cpuMs();
       const hostBefore = hostCpuTimes();
@@ -154,8 +184,11 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
   await settle(sides, caughtUp);
   const off = sides.find((s) => s.metrics === 'off');
   const control = sides.find((s) => s.metrics === 'control');
-  const byRound = (s: Side) =>
-    !off || s === off ? '' : roundByRoundNote(totals.get(s)!.rps, totals.get(off)!.rps, s === control ? ' than the metrics-off side, with metrics off too: the noise floor' : '');
+  const switched = sides.find((s) => s.metrics === 'switched-off');
+  const byRound = (s: Side) => {
+    if (s.metrics === 'on' && switched) return roundByRoundNote(totals.get(s)!.rps, totals.get(switched)!.rps, ' than the same platform with metrics switched off');
+    return !off || s === off || s === switched ? '' : roundByRoundNote(totals.get(s)!.rps, totals.get(off)!.rps, s === control ? ' than the metrics-off side, with metrics off too: the noise floor' : '');
+  };
   return sides.map((s) => {
     const t = totals.get(s)!;
     const median = (a: number[]) => summarize(a).p50;
