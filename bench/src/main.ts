@@ -251,7 +251,10 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
       started.push(p);
     }
     const prewarm = Number(process.env.STRATUS_PREWARM ?? 2);
-    const rounds = opts.quick ? 2 : 6;
+    // Warm: 24 rounds (6 until 2026-12-07 14:40 UTC). With 6 rounds of 1,000 calls, the same platform
+    // switched on and off said -0.5% in one run and 10.9% in the next: a round lasted under a second,
+    // and a few slow seconds of the machine fell on one side. More, shorter rounds spread them.
+    const rounds = opts.quick ? 2 : 24;
     const c = Math.max(...opts.concurrency);
     // Throughput: more and shorter rounds than the warm rows. With six rounds of 5 s, the Python and
     // Node rows of one run (the same platforms, the same per-invocation record) said 1.3% and 11.3%:

@@ -51,7 +51,7 @@ const HELP = `Usage: npm run bench -- [options]
   --cold N                fresh functions per function and backend for the cold start (default 10, quick 2)
   --warm N                sequential warm calls (default 500, at most 15 s; quick 50, at most 5 s)
   --metrics-warm N        sequential warm calls per side in the metrics on/off comparison (default
-                          3000, quick 150): the p50s of 500 calls on two identical metrics-off
+                          6000, quick 150): the p50s of 500 calls on two identical metrics-off
                           platforms differed by up to 25% (docs/benchmarks.md)
   --baseline N            docker run --rm samples per function and backend (default 10, quick 2)
   --burst-functions N     functions in the burst (default 20)
@@ -144,7 +144,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     concurrency,
     coldCount: Math.floor(positive('cold', values.cold, quick ? 2 : 10)),
     warmCount: Math.floor(positive('warm', values.warm, quick ? 50 : 500)),
-    metricsWarmCount: Math.floor(positive('metrics-warm', values['metrics-warm'], quick ? 150 : 3000)),
+    metricsWarmCount: Math.floor(positive('metrics-warm', values['metrics-warm'], quick ? 150 : 6000)),
     baselineCount: Math.floor(positive('baseline', values.baseline, quick ? 2 : 10)),
     burstFunctions: Math.floor(positive('burst-functions', values['burst-functions'], quick ? 10 : 20)),
     burstRequests: Math.floor(positive('burst-requests', values['burst-requests'], quick ? 50 : 200)),

@@ -6,7 +6,7 @@ import { decodeInvocationBatch, isCompactInvocationBatch } from './event-wire';
 export const SUBJECTS = {
   /**
    * Invocation events: stratus.v1.invocations.<agentId>. A message carries a batch (what finished
-   * within 100 ms: one JetStream publish, store and delivery per batch, not per invocation) in the
+   * within 1 s, at most 1,024: one JetStream publish, store and delivery per batch, not per invocation) in the
    * compact wire form 2 (event-wire.ts), or, in form 1, one InvocationEvent or a JSON array of them.
    * Read either with invocationEventsOf. JetStream stream INVOCATIONS keeps them until stored.
    */

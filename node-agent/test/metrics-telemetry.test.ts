@@ -156,7 +156,7 @@ describe('agent telemetry', () => {
       assert.equal(telemetry.takesOverheads(), false);
       telemetry.recordInvocation(d);
       await waitFor(() => telemetry.stats().published >= 1 && telemetry.stats().held === 0);
-      await new Promise((r) => setTimeout(r, 300)); // past a batch window: d would have left by now
+      await new Promise((r) => setTimeout(r, 1_300)); // past a batch window (1 s): d would have left by now
       const ids = (await eventsInStream(nc)).filter((e) => e.agentId === 'agent-sw').map((e) => e.id);
       assert.deepEqual(ids, [b.id, c.id]);
     } finally {

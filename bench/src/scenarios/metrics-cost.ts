@@ -66,13 +66,17 @@ export const cpuNote = (cpuMs: Record<string, number>, requests: number) =>
   `CPU µs per request in its rounds: ${Object.entries(cpuMs).map(([name, ms]) => `${name} ${requests ? Math.round((ms * 1000) / requests) : 0}`).join(', ')}`;
 
 /**
- * The cost round by round: each round runs both sides back to back, so its on/off ratio is free of
+ * The cost round by round (req/s, or warm p50 with unit 'slower'): each round runs both sides back to back, so its on/off ratio is free of
  * the machine's slower drifts (another VM's load, the other platform's storing), which move whole
  * rounds by 20% and more on a 2-core VM. The median of the rounds' ratios, with the quartiles, next to
  * the pooled figure the target is judged on.
  */
-export function roundByRound(onRps: number[], offRps: number[]): { median: number; q1: number; q3: number } | undefined {
-  const pct = onRps.map((on, i) => (offRps[i] > 0 ? (100 * (offRps[i] - on)) / offRps[i] : Number.NaN)).filter(Number.isFinite).sort((a, b) => a - b);
+export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slower' = 'fewer'): { median: number; q1: number; q3: number } | undefined {
+  // 'fewer': req/s, % fewer on than off; 'slower': latencies, % higher on than off
+  const pct = on
+    .map((x, i) => (off[i] > 0 ? (100 * (unit === 'fewer' ? off[i] - x : x - off[i])) / off[i] : Number.NaN))
+    .filter(Number.isFinite)
+    .sort((a, b) => a - b);
   if (pct.length === 0) return undefined;
   const at = (q: number) => {
     const x = q * (pct.length - 1);
@@ -125,25 +129,36 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
   const perRound = Math.ceil(count / rounds);
   const caughtUp: number[] = [];
   const cpuMs = new Map<Side, Record<string, number>>(sides.map((s) => [s, {}]));
+  const roundP50s = new Map<Side, number[]>(sides.map((s) => [s, []]));
   for (let round = 0; round < rounds; round++) {
     for (const s of roundOrder(sides, round)) {
       await settle(sides, caughtUp);
       await applySwitch(s);
       const cpuBefore = await s.ctx.platform.cpuMs();
+      const inRound: number[] = [];
       for (let i = 0; i < perRound; i++) {
         const r = await invoke(s.ctx.platform, s.fnName);
-        samples.get(s)!.push(r.ms);
+        inRound.push(r.ms);
         if (!r.ok) errors.set(s, errors.get(s)! + 1);
       }
+      samples.get(s)!.push(...inRound);
+      roundP50s.get(s)!.push(summarize(inRound).p50);
       addCpu(cpuMs.get(s)!, cpuBefore, await s.ctx.platform.cpuMs());
       sides[0].ctx.progress.update(`round ${round + 1}/${rounds}`);
       await sleep(500);
     }
   }
+  // the 'on' row: its rounds' p50 against the switched-off side's in the same rounds (they run back to back)
+  const switched = sides.find((s) => s.metrics === 'switched-off');
+  const byRound = (s: Side) => {
+    if (s.metrics !== 'on' || !switched) return '';
+    const r = roundByRound(roundP50s.get(s)!, roundP50s.get(switched)!, 'slower');
+    return r ? `; round by round ${r.median.toFixed(1)}% slower than the same platform with metrics switched off (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
+  };
   return sides.map((s) => ({
     scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
     concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
-    note: `${rounds} alternating rounds, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
+    note: `${rounds} alternating rounds of ${perRound} calls, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
   }));
 }
 

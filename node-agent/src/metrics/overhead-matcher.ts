@@ -4,7 +4,7 @@
 // about a third of storing a record (bench/tools/ingest-cost.ts: control plane 3.5, PostgreSQL 3.6
 // and NATS 1.5 µs of CPU per record; docs/metrics.md, "Platform overhead").
 //
-// An overhead usually comes while its record still waits in the agent's current batch (up to 100 ms).
+// An overhead usually comes while its record still waits in the agent's current batch (up to 1 s).
 // One that comes after its record's batch left (already encoded), or whose record never comes,
 // goes to `late`, which publishes it as an OverheadEvent as gateways did before. One that comes
 // before its record (the record is made after the response, once logs and cgroup figures are in)
