@@ -1,5 +1,5 @@
-// The `stratus` command line: deploy, invoke, ls, logs, top, rm, nodes, versions — over the control
-// plane's gRPC (STRATUS_CONTROL_ADDRESS) and, for invoke, logs --follow and top, the gateway's HTTP
+// The `stratus` command line: deploy, invoke, ls, logs, top, rm, nodes, metrics, versions — over the control
+// plane's gRPC (STRATUS_CONTROL_ADDRESS) and, for invoke, logs --follow, top and metrics, the gateway's HTTP
 // (STRATUS_GATEWAY_URL).
 // Exit codes: 0 success, 1 the call failed (platform error or function error), 2 bad usage.
 import fs from 'node:fs';
@@ -35,6 +35,8 @@ commands:
                     --function NAME --window S (10) --interval S (1) --iterations N (0: until Ctrl-C)
   rm NAME           delete a function and all its versions
   nodes             list agents with their backends and pools
+  metrics AGENT on|off
+                    switch an agent's publishing of invocation records and gauges while it runs
 
 global options: --control HOST:PORT (STRATUS_CONTROL_ADDRESS), --gateway URL (STRATUS_GATEWAY_URL), --json
 `;
@@ -152,6 +154,7 @@ export async function runCli(argv: string[], io: CliIo = defaultIo()): Promise<n
         })), ['id', 'address', 'state', 'backends', 'memory', 'running', 'containers', 'heartbeat'])));
         return 0;
       }
+      case 'metrics': return await switchMetrics(positionals, gatewayUrl, io, json);
       case 'logs': return await logs(c, positionals, values, gatewayUrl, io, json);
       case 'top': return await top(values, gatewayUrl, io, json);
       default:
@@ -227,6 +230,28 @@ async function invoke(c: Clients, positionals: string[], values: Record<string, 
   const h = (k: string) => res.headers.get(`x-stratus-${k}`) ?? '';
   io.stderr(`HTTP ${res.status} · request ${h('request-id')} · version ${h('version')} · ${h('cold-start') === 'true' ? 'cold' : 'warm'} · ${h('duration-ms')} ms · ${h('backend')} on ${h('agent')}\n`);
   return res.ok ? 0 : 1;
+}
+
+/** `stratus metrics AGENT on|off`: through the gateway (PUT /api/v1/nodes/{id}/metrics, AgentService.SetMetrics). */
+async function switchMetrics(positionals: string[], gatewayUrl: string, io: CliIo, json: boolean): Promise<number> {
+  const [, id, state] = positionals;
+  if (!id || (state !== 'on' && state !== 'off')) throw new UsageError('metrics: usage: stratus metrics AGENT_ID on|off');
+  let res: Response;
+  try {
+    res = await fetch(`${gatewayUrl}/api/v1/nodes/${encodeURIComponent(id)}/metrics`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: state === 'on' }),
+    });
+  } catch (err) {
+    io.stderr(`stratus: cannot reach the gateway at ${gatewayUrl}: ${(err as Error).cause ?? (err as Error).message}\n(set STRATUS_GATEWAY_URL or --gateway)\n`);
+    return 1;
+  }
+  const body = (await res.json().catch(() => ({}))) as { enabled?: boolean; error?: { code?: string; message?: string } };
+  if (!res.ok) {
+    io.stderr(`stratus: ${body.error?.code ?? `HTTP ${res.status}`}: ${body.error?.message ?? 'the gateway refused the switch'}\n`);
+    return 1;
+  }
+  io.stdout(json ? `${JSON.stringify(body, null, 2)}\n` : `metrics ${body.enabled ? 'on' : 'off'} on ${id}\n`);
+  return 0;
 }
 
 function printInvocation(inv: Invocation, io: CliIo, json: boolean): void {

@@ -122,7 +122,17 @@ describe('metrics end to end with two real agents', { timeout: 900_000 }, () => 
     }
     const off: string[] = [];
     for (let i = 0; i < 6; i++) off.push((await platform.invoke('m-switch', {})).requestId);
-    for (const a of platform.agents) assert.equal((await put(a.id, { enabled: true })).status, 200);
+    // back on with the CLI (the same call through the gateway)
+    for (const a of platform.agents) {
+      const r = await platform.cli(['metrics', a.id, 'on']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, `metrics on on ${a.id}\n`);
+    }
+    const usage = await platform.cli(['metrics', platform.agents[0].id, 'maybe']);
+    assert.equal(usage.code, 2);
+    const missing = await platform.cli(['metrics', 'no-such-agent', 'off']);
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /NOT_FOUND: no agent "no-such-agent"/);
     const on: string[] = [];
     for (let i = 0; i < 6; i++) {
       const r = await platform.invoke('m-switch', {});
