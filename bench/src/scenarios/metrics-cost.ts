@@ -86,9 +86,9 @@ export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slowe
   return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
 }
 
-function roundByRoundNote(onRps: number[], offRps: number[], what = ''): string {
-  const r = roundByRound(onRps, offRps);
-  return r ? `; round by round ${r.median.toFixed(1)}% fewer req/s${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
+function roundByRoundNote(on: number[], off: number[], what = '', unit: 'fewer' | 'slower' = 'fewer'): string {
+  const r = roundByRound(on, off, unit);
+  return r ? `; round by round ${r.median.toFixed(1)}% ${unit === 'fewer' ? 'fewer req/s' : 'slower'}${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
 }
 
 /** Adds each process's CPU between two readings to sum. */
@@ -150,11 +150,8 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
   }
   // the 'on' row: its rounds' p50 against the switched-off side's in the same rounds (they run back to back)
   const switched = sides.find((s) => s.metrics === 'switched-off');
-  const byRound = (s: Side) => {
-    if (s.metrics !== 'on' || !switched) return '';
-    const r = roundByRound(roundP50s.get(s)!, roundP50s.get(switched)!, 'slower');
-    return r ? `; round by round ${r.median.toFixed(1)}% slower than the same platform with metrics switched off (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
-  };
+  const byRound = (s: Side) =>
+    s.metrics === 'on' && switched ? roundByRoundNote(roundP50s.get(s)!, roundP50s.get(switched)!, ' than the same platform with metrics switched off', 'slower') : '';
   return sides.map((s) => ({
     scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
     concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
