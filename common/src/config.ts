@@ -42,6 +42,8 @@ export interface StratusConfig {
   imagePrefix: string;          // STRATUS_IMAGE_PREFIX
   retentionDays: number;        // STRATUS_RETENTION_DAYS: invocation records kept
   metricsEnabled: boolean;      // STRATUS_METRICS: publish invocation events and gauges
+  metricsBatchMs: number;       // STRATUS_METRICS_BATCH_MS: longest an agent gathers invocation records into one message
+  metricsBatchRecords: number;  // STRATUS_METRICS_BATCH_RECORDS: most records in one message
   ingestDeferMs: number;        // STRATUS_INGEST_DEFER_MS: longest the control plane holds records back while the host's CPU is saturated (0 = never)
   ingestBusyPercent: number;    // STRATUS_INGEST_BUSY_PERCENT: host CPU use (%) from which it holds them back
   ingestQuietMs: number;        // STRATUS_INGEST_QUIET_MS: how long the host must stay under that before storing resumes
@@ -79,6 +81,8 @@ export function loadConfig(overrides: Partial<StratusConfig> = {}): StratusConfi
     imagePrefix: str('STRATUS_IMAGE_PREFIX', 'stratus'),
     retentionDays: num('STRATUS_RETENTION_DAYS', 7),
     metricsEnabled: bool('STRATUS_METRICS', true),
+    metricsBatchMs: Math.max(1, num('STRATUS_METRICS_BATCH_MS', 1_000)),
+    metricsBatchRecords: Math.max(1, num('STRATUS_METRICS_BATCH_RECORDS', 1_024)),
     ingestDeferMs: Math.max(0, num('STRATUS_INGEST_DEFER_MS', 10_000)),
     ingestBusyPercent: num('STRATUS_INGEST_BUSY_PERCENT', 85),
     ingestQuietMs: Math.max(0, num('STRATUS_INGEST_QUIET_MS', 1_000)),

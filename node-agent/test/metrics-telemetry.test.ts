@@ -140,6 +140,33 @@ describe('agent telemetry', () => {
     }
   });
 
+  it('sends a batch as soon as it holds STRATUS_METRICS_BATCH_RECORDS records, and the rest after STRATUS_METRICS_BATCH_MS', async () => {
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsBatchRecords: 10, metricsBatchMs: 1_500 });
+    const nc = await connectNats(nats.url);
+    const telemetry = await createAgentTelemetry({ config, agentId: 'agent-batch', logger, sampleGauges: gauges });
+    try {
+      const records = Array.from({ length: 25 }, () => makeInvocationEvent({ agentId: 'agent-batch' }));
+      const t0 = Date.now();
+      for (const r of records) telemetry.recordInvocation(r);
+      await waitFor(() => telemetry.stats().published >= 20);
+      assert.ok(Date.now() - t0 < 1_000, 'two full batches leave without waiting for the window');
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(telemetry.stats().published, 20, 'the last five wait for the window');
+      await waitFor(() => telemetry.stats().published === 25, 5_000);
+      assert.ok(Date.now() - t0 >= 1_500, 'and leave once it has passed');
+
+      const jsm = await nc.jetstreamManager();
+      const ci = await jsm.consumers.add(INVOCATIONS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, filter_subject: SUBJECTS.invocation('agent-batch') });
+      const consumer = await nc.jetstream().consumers.get(INVOCATIONS_STREAM, ci.name);
+      const sizes: number[] = [];
+      for await (const m of await consumer.fetch({ max_messages: 3, expires: 3_000 })) sizes.push(invocationEventsOf(m.json<unknown>()).events.length);
+      assert.deepEqual(sizes, [10, 10, 5]);
+    } finally {
+      await telemetry.close();
+      await nc.close();
+    }
+  });
+
   it('switches publishing on and off while it runs: records made while off never leave', async () => {
     const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsEnabled: false });
     const nc = await connectNats(nats.url);

@@ -36,8 +36,6 @@ export { Outbox, DEFAULT_OUTBOX_LIMITS } from '@stratus/common';
 
 export const GAUGE_INTERVAL_MS = 2_000;
 const THROTTLE_FLUSH_MS = 1_000;
-const BATCH_MAX_DELAY_MS = 1_000;
-const BATCH_MAX_EVENTS = 1_024;
 const BATCH_MAX_BYTES = 512 * 1024; // estimated; NATS refuses messages over 1 MB
 
 /** An invocation's record as the agent makes it: times as epoch ms (the invoker) or ISO strings. */
@@ -145,7 +143,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
   };
   if (publish) await connect();
 
-  // Invocation records leave in batches: what finished within BATCH_MAX_DELAY_MS goes out as one
+  // Invocation records leave in batches: what finished within metricsBatchMs goes out as one
   // message (one JetStream publish, store, ack and delivery to each consumer instead of one per
   // invocation: metrics on cost 62% of throughput at c=32 before, measured by npm run bench). A
   // 100 ms window rather than 5 ms: at a few hundred calls a second, 5 ms woke NATS, its ack and both
@@ -238,8 +236,8 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
       overheads.record(record);
       batch.push(record);
       batchBytes += 160 + (record.logs?.length ?? 0) + (record.errorMessage?.length ?? 0);
-      if (batch.length >= BATCH_MAX_EVENTS || batchBytes >= BATCH_MAX_BYTES) flushBatch();
-      else batchTimer ??= setTimeout(flushBatch, BATCH_MAX_DELAY_MS);
+      if (batch.length >= config.metricsBatchRecords || batchBytes >= BATCH_MAX_BYTES) flushBatch();
+      else batchTimer ??= setTimeout(flushBatch, config.metricsBatchMs);
     },
     recordThrottle(fn: string, backend: string): void {
       try {
