@@ -141,7 +141,8 @@ describe('agent telemetry', () => {
   });
 
   it('sends a batch as soon as it holds STRATUS_METRICS_BATCH_RECORDS records, and the rest after STRATUS_METRICS_BATCH_MS', async () => {
-    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsBatchRecords: 10, metricsBatchMs: 1_500 });
+    const windowMs = 3_000;
+    const config = loadConfig({ natsUrl: nats.url, agentMetricsPort: 0, metricsBatchRecords: 10, metricsBatchMs: windowMs });
     const nc = await connectNats(nats.url);
     const telemetry = await createAgentTelemetry({ config, agentId: 'agent-batch', logger, sampleGauges: gauges });
     try {
@@ -149,11 +150,11 @@ describe('agent telemetry', () => {
       const t0 = Date.now();
       for (const r of records) telemetry.recordInvocation(r);
       await waitFor(() => telemetry.stats().published >= 20);
-      assert.ok(Date.now() - t0 < 1_000, 'two full batches leave without waiting for the window');
-      await new Promise((r) => setTimeout(r, 500));
+      // checked in the same tick: the window's timer cannot have fired in between
+      assert.ok(Date.now() - t0 < windowMs, 'two full batches leave without waiting for the window');
       assert.equal(telemetry.stats().published, 20, 'the last five wait for the window');
-      await waitFor(() => telemetry.stats().published === 25, 5_000);
-      assert.ok(Date.now() - t0 >= 1_500, 'and leave once it has passed');
+      await waitFor(() => telemetry.stats().published === 25, windowMs + 10_000);
+      assert.ok(Date.now() - t0 >= windowMs, 'and leave once it has passed');
 
       const jsm = await nc.jetstreamManager();
       const ci = await jsm.consumers.add(INVOCATIONS_STREAM, { ack_policy: AckPolicy.None, deliver_policy: DeliverPolicy.All, filter_subject: SUBJECTS.invocation('agent-batch') });
