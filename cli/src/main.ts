@@ -222,7 +222,7 @@ async function invoke(c: Clients, positionals: string[], values: Record<string, 
   try {
     res = await fetch(url, { method: 'POST', body: payload as unknown as BodyInit, headers: { 'content-type': 'application/json' } });
   } catch (err) {
-    io.stderr(`stratus: cannot reach the gateway at ${gatewayUrl}: ${(err as Error).cause ?? (err as Error).message}\n(set STRATUS_GATEWAY_URL or --gateway, or use --grpc)\n`);
+    io.stderr(gatewayUnreachable(gatewayUrl, err, ', or use --grpc'));
     return 1;
   }
   const body = await res.text();
@@ -242,7 +242,7 @@ async function switchMetrics(positionals: string[], gatewayUrl: string, io: CliI
       method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ enabled: state === 'on' }),
     });
   } catch (err) {
-    io.stderr(`stratus: cannot reach the gateway at ${gatewayUrl}: ${(err as Error).cause ?? (err as Error).message}\n(set STRATUS_GATEWAY_URL or --gateway)\n`);
+    io.stderr(gatewayUnreachable(gatewayUrl, err));
     return 1;
   }
   const body = (await res.json().catch(() => ({}))) as { enabled?: boolean; error?: { code?: string; message?: string } };
@@ -252,6 +252,11 @@ async function switchMetrics(positionals: string[], gatewayUrl: string, io: CliI
   }
   io.stdout(json ? `${JSON.stringify(body, null, 2)}\n` : `metrics ${body.enabled ? 'on' : 'off'} on ${id}\n`);
   return 0;
+}
+
+/** What the CLI says when a fetch to the gateway fails (not an HTTP error: no answer at all). */
+function gatewayUnreachable(gatewayUrl: string, err: unknown, hint = ''): string {
+  return `stratus: cannot reach the gateway at ${gatewayUrl}: ${(err as Error).cause ?? (err as Error).message}\n(set STRATUS_GATEWAY_URL or --gateway${hint})\n`;
 }
 
 function printInvocation(inv: Invocation, io: CliIo, json: boolean): void {
