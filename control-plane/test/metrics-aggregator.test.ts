@@ -86,7 +86,11 @@ describe('roll-up aggregator', () => {
     agg.addInvocation(makeInvocationEvent({ function: 'hello', agentId: 'agent-1', backend: 'docker', endedAt: at, overheadMs: 0.75 }));
     agg.addInvocation(makeInvocationEvent({ function: 'hello', agentId: 'agent-1', backend: 'docker', endedAt: at, overheadMs: 0 }));
     agg.addOverhead([{ requestId: 'r3', function: 'hello', backend: 'docker', agentId: 'agent-1', overheadMs: 0.25, endToEndMs: 2, at: t0 + 1_000 }]);
-    const [fine] = agg.drain().filter((d) => d.resolutionSec === 10);
+    // an agent's overhead whose record never came has no function: stored, but in no roll-up
+    agg.addOverhead([{ requestId: 'r4', function: '', backend: '', agentId: 'agent-1', overheadMs: 9, endToEndMs: 10, at: t0 + 1_000 }]);
+    const fines = agg.drain().filter((d) => d.resolutionSec === 10);
+    assert.deepEqual(fines.map((d) => d.function), ['hello'], 'no roll-up of an unknown function');
+    const [fine] = fines;
     assert.equal(fine!.invocations, 2);
     assert.equal(fine!.overheadCount, 2, 'one in a record, one in an overhead event');
     assert.equal(fine!.overheadSumMs, 1);

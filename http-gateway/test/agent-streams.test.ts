@@ -160,6 +160,52 @@ test('takes overheads to an agent that says it takes them: with the next invocat
   }
 });
 
+test('an agent that reads overhead columns gets them as columns (an id with a line break as a message); overheads do not go alone while invocations flow', async () => {
+  const seen: { requests: number; columns: string; overheads: string[] }[] = [];
+  const { server, address } = await fakeAgent({
+    InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
+      call.on('data', (batch: InvokeBatch) => {
+        const c = batch.overheadColumns;
+        seen.push({
+          requests: batch.requests.length,
+          columns: c ? c.requestIds.split('\n').map((id, i) => `${id}:${c.overheadMs[i]}:${c.endToEndMs[i]}`).join(' ') : '',
+          overheads: batch.overheads.map((o) => `${o.requestId}:${o.function}`),
+        });
+        if (batch.requests.length > 0) call.write({ responses: batch.requests.map(answer), takesOverheads: true, takesOverheadColumns: true });
+      });
+      call.on('end', () => call.end());
+    },
+  });
+  const streams = new AgentStreams(logger);
+  const overhead = (requestId: string, overheadMs: number) => ({ requestId, function: 'echo', backend: 'docker', overheadMs, endToEndMs: overheadMs + 1 });
+  try {
+    await invokeMany(streams, address, 1);
+    streams.carryOverhead('agent-1', overhead('req-0', 0.25));
+    streams.carryOverhead('agent-1', overhead('odd\nid', 0.5));
+    streams.carryOverhead('agent-1', overhead('req-x', 0.75));
+    await invokeMany(streams, address, 1);
+    assert.deepEqual(seen[1], { requests: 1, columns: 'req-0:0.25:1.25 req-x:0.75:1.75', overheads: ['odd\nid:echo'] });
+
+    // Invocations every 4-5 ms for about 120 ms, an overhead carried after each: the overheads ride
+    // with invocations, not in batches of their own every 10 ms (about 10 of them), until the
+    // invocations stop. A loaded machine may stall a turn past 10 ms now and then: a few alone.
+    for (let i = 0; i < 25; i++) {
+      await invokeMany(streams, address, 1);
+      streams.carryOverhead('agent-1', overhead(`flow-${i}`, i));
+      await new Promise((r) => setTimeout(r, 4));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    const flowing = seen.slice(2);
+    const alone = flowing.filter((b) => b.requests === 0).length;
+    assert.ok(alone >= 1 && alone <= 4, `overheads went alone ${alone} times while invocations flowed and once after`);
+    assert.equal(flowing.at(-1)!.requests, 0);
+    assert.deepEqual(flowing.flatMap((b) => (b.columns ? b.columns.split(' ').map((c) => c.split(':')[0]) : [])), Array.from({ length: 25 }, (_, i) => `flow-${i}`), 'all of them, in order');
+  } finally {
+    streams.close();
+    await shutdownServer(server);
+  }
+});
+
 test('overheads held for an agent whose stream breaks are handed back, not lost', async () => {
   let server: grpc.Server | undefined;
   const agent = await fakeAgent({

@@ -1,10 +1,11 @@
 // The agent's matching of gateways' overheads to its records (a scripted clock): in the batch being
 // gathered they go into the record; before their record they wait for it, up to a limit; after
-// their record's batch left, or when the record never comes, they go out on their own, once.
+// their record's batch left, or when the record never comes, they go out on their own, once; sent
+// as columns (without function and backend), a late one takes those from its record.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { makeInvocationEvent } from '@stratus/common/testing/invocation-events.ts';
-import { OverheadMatcher, type OverheadItem } from '../src/metrics/overhead-matcher';
+import { OverheadMatcher, overheadsOfColumns, type OverheadItem } from '../src/metrics/overhead-matcher';
 
 const item = (requestId: string, overheadMs: number): OverheadItem => ({ requestId, function: 'echo', backend: 'docker', overheadMs, endToEndMs: overheadMs + 1 });
 
@@ -37,4 +38,20 @@ test('overheads go into their records, wait for a record that has not come, and 
   m.overheads([item('closing', 1)]);
   m.drain();
   assert.deepEqual(late, [c.id, 'never', 'closing'], 'closing sends what waits');
+});
+
+test('overheads sent as columns: read back in order (the shortest column bounds them); a late one takes its function and backend from its record', () => {
+  assert.deepEqual(overheadsOfColumns({ requestIds: 'a\nb\nc', overheadMs: [0.5, 0.25, 9], endToEndMs: [1.5, 1.25] }), [
+    { requestId: 'a', overheadMs: 0.5, endToEndMs: 1.5 },
+    { requestId: 'b', overheadMs: 0.25, endToEndMs: 1.25 },
+  ]);
+  assert.deepEqual(overheadsOfColumns({ requestIds: '', overheadMs: [], endToEndMs: [] }), []);
+
+  const late: OverheadItem[] = [];
+  const m = new OverheadMatcher((it) => late.push(it), 1_000, () => 0);
+  const rec = makeInvocationEvent({ function: 'resize', backend: 'gvisor', overheadMs: 0 });
+  m.record(rec);
+  m.flushed();
+  m.overheads(overheadsOfColumns({ requestIds: rec.id, overheadMs: [0.4], endToEndMs: [3.4] }));
+  assert.deepEqual(late, [{ requestId: rec.id, function: 'resize', backend: 'gvisor', overheadMs: 0.4, endToEndMs: 3.4 }]);
 });

@@ -7,6 +7,7 @@ export type { InvokeRequest__Output as InvokeRequest } from './generated/stratus
 export type { InvokeResponse as InvokeResponseInput, InvokeResponse__Output as InvokeResponse } from './generated/stratus/v1/InvokeResponse';
 export type { InvokeBatch__Output as InvokeBatch } from './generated/stratus/v1/InvokeBatch';
 export type { InvocationOverhead__Output as InvocationOverhead } from './generated/stratus/v1/InvocationOverhead';
+export type { OverheadColumns as OverheadColumnsInput, OverheadColumns__Output as OverheadColumns } from './generated/stratus/v1/OverheadColumns';
 export type { InvokeResponseBatch as InvokeResponseBatchInput } from './generated/stratus/v1/InvokeResponseBatch';
 export type { Invocation as InvocationInput, Invocation__Output as Invocation } from './generated/stratus/v1/Invocation';
 export type { ListInvocationsRequest__Output as ListInvocationsRequest } from './generated/stratus/v1/ListInvocationsRequest';

@@ -154,7 +154,10 @@ export class RollupAggregator {
   /** Folds a gateway's overhead items, their times as ISO strings (form 1) or epoch ms (overheadItemsMsOf). */
   addOverhead(items: readonly (OverheadEvent['items'][number] | OverheadItemMs)[], now = Date.now()): void {
     for (const it of items) {
-      const d = this.get(timeOf(it.at, now), it.function || 'unknown', it.agentId || 'unknown', it.backend || 'unknown');
+      // An agent's overhead whose record never came has no function (gateways send them to agents
+      // without it): stored by its request id, but in no roll-up.
+      if (!it.function) continue;
+      const d = this.get(timeOf(it.at, now), it.function, it.agentId || 'unknown', it.backend || 'unknown');
       d.overheadSumMs += it.overheadMs;
       d.overheadCount++;
     }

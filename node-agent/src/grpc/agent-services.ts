@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createTurnBatcher, StratusError, unary, type Logger } from '@stratus/common';
 import type { AgentServiceHandlers, InvocationServiceHandlers, InvokeBatch, InvokeRequest, InvokeResponseBatchInput, InvokeResponseInput, NodeStatusInput, SetMetricsRequest, SetMetricsResponse } from '@stratus/proto';
 import type { Invoker } from '../invoke/invoker';
+import { overheadsOfColumns } from '../metrics/overhead-matcher';
 
 export function makeInvocationHandlers(invoker: Invoker, logger: Logger): InvocationServiceHandlers {
   return {
@@ -25,13 +26,14 @@ export function makeInvocationHandlers(invoker: Invoker, logger: Logger): Invoca
     InvokeBatchStream: (call: grpc.ServerDuplexStream<InvokeBatch, InvokeResponseBatchInput>) => {
       // asked per batch: publishing can be switched on and off while the stream lasts (SetMetrics)
       const answers = createTurnBatcher<InvokeResponseInput>((responses) => {
-        if (!call.cancelled && call.writable) call.write({ responses, takesOverheads: invoker.takesOverheads() });
+        if (!call.cancelled && call.writable) call.write({ responses, takesOverheads: invoker.takesOverheads(), takesOverheadColumns: true });
       });
       const serve = serveOnStream(invoker, logger, call, (response) => answers.push(response), () => answers.flush());
       call.on('data', (batch: InvokeBatch) => {
         // the invocations first: the overheads (of earlier invocations) are only bookkeeping
         for (const request of batch.requests) serve(request);
         if (batch.overheads.length > 0) invoker.recordOverheads(batch.overheads);
+        if (batch.overheadColumns) invoker.recordOverheads(overheadsOfColumns(batch.overheadColumns));
       });
     },
 

@@ -2,7 +2,8 @@
 // the function. Telemetry (logs, memory, CPU, the invocation record) is finished after the response.
 import { randomUUID } from 'node:crypto';
 import { EVENT_SCHEMA_VERSION, LIMITS, StratusError, type InvocationEventMs, type Logger } from '@stratus/common';
-import type { FunctionSpec, InvocationOverhead, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
+import type { FunctionSpec, InvokeRequest, InvokeResponseInput } from '@stratus/proto';
+import type { OverheadItem } from '../metrics/overhead-matcher';
 import type { FunctionRegistry } from '../control/function-registry';
 import { ContainerExitError, type Lease, type PooledContainer, type WarmPool } from '../pool/warm-pool';
 import { RuntimeInitError, type InvocationOutcome } from '../pool/runtime-contract';
@@ -12,7 +13,7 @@ export interface InvocationRecorder {
   recordInvocation(record: InvocationEventMs): void;
   recordThrottle(fn: string, backend: string): void;
   /** Puts the overheads a gateway measured into their records (none: the recorder does not take them). */
-  recordOverheads?(items: readonly InvocationOverhead[]): void;
+  recordOverheads?(items: readonly OverheadItem[]): void;
   /** Whether it takes them now (default: whether it has recordOverheads). */
   takesOverheads?(): boolean;
 }
@@ -66,7 +67,7 @@ export class Invoker {
     return r?.takesOverheads ? r.takesOverheads() : typeof r?.recordOverheads === 'function';
   }
 
-  recordOverheads(items: readonly InvocationOverhead[]): void {
+  recordOverheads(items: readonly OverheadItem[]): void {
     this.deps.recorder?.recordOverheads?.(items);
   }
 

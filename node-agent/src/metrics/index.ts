@@ -186,7 +186,7 @@ export async function createAgentTelemetry(opts: CreateAgentTelemetryOptions): P
   // gateways' OverheadEvents are, once a second with the throttles.
   const lateOverheads = new OverheadRows();
   const overheads = new OverheadMatcher((it) => {
-    if (lateOverheads.length < 100_000) lateOverheads.add(it.requestId, it.function, it.backend, agentId, it.overheadMs, it.endToEndMs);
+    if (lateOverheads.length < 100_000) lateOverheads.add(it.requestId, it.function ?? '', it.backend ?? '', agentId, it.overheadMs, it.endToEndMs);
   });
   const flushLateOverheads = () => {
     overheads.sweep();

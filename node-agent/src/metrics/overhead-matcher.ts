@@ -9,15 +9,31 @@
 // goes to `late`, which publishes it as an OverheadEvent as gateways did before. One that comes
 // before its record (the record is made after the response, once logs and cgroup figures are in)
 // waits here for it, up to `earlyWaitMs`.
-/** What the matcher needs of a record: its id, and its overhead to set. */
-type MatchedRecord = { id: string; overheadMs: number };
+//
+// Gateways send overheads as columns (InvokeBatch.overhead_columns) without function and backend:
+// an overhead that goes to `late` takes them from its record (none when the record never came).
+import type { OverheadColumns } from '@stratus/proto';
+
+/** What the matcher needs of a record: its id, function and backend, and its overhead to set. */
+type MatchedRecord = { id: string; function: string; backend: string; overheadMs: number };
 
 export interface OverheadItem {
   requestId: string;
-  function: string;
-  backend: string;
+  /** Empty when the gateway sent columns and the record never came. */
+  function?: string;
+  backend?: string;
   overheadMs: number;
   endToEndMs: number;
+}
+
+/** The overheads of InvokeBatch.overhead_columns; values beyond the shortest column are dropped. */
+export function overheadsOfColumns(c: OverheadColumns): OverheadItem[] {
+  if (!c.requestIds) return [];
+  const ids = c.requestIds.split('\n');
+  const n = Math.min(ids.length, c.overheadMs.length, c.endToEndMs.length);
+  const items: OverheadItem[] = new Array(n);
+  for (let i = 0; i < n; i++) items[i] = { requestId: ids[i], overheadMs: c.overheadMs[i], endToEndMs: c.endToEndMs[i] };
+  return items;
 }
 
 /** Overheads waiting for their record at most; beyond this they go to `late` at once. */
@@ -50,8 +66,13 @@ export class OverheadMatcher {
     for (const it of items) {
       if (!it.requestId || !Number.isFinite(it.overheadMs)) continue;
       const rec = this.current.get(it.requestId);
-      if (rec) rec.overheadMs = it.overheadMs;
-      else if (this.recent.has(it.requestId) || this.early.size >= MAX_EARLY) this.late(it);
+      if (rec) {
+        rec.overheadMs = it.overheadMs;
+        continue;
+      }
+      const sent = this.recent.get(it.requestId);
+      if (sent) this.late({ ...it, function: sent.function, backend: sent.backend });
+      else if (this.early.size >= MAX_EARLY) this.late(it);
       else this.early.set(it.requestId, { item: it, at: this.now() });
     }
   }

@@ -43,6 +43,7 @@ import type { MetricsServiceClient as _stratus_v1_MetricsServiceClient, MetricsS
 import type { NodeRemoved as _stratus_v1_NodeRemoved, NodeRemoved__Output as _stratus_v1_NodeRemoved__Output } from './stratus/v1/NodeRemoved';
 import type { NodeServiceClient as _stratus_v1_NodeServiceClient, NodeServiceDefinition as _stratus_v1_NodeServiceDefinition } from './stratus/v1/NodeService';
 import type { NodeStatus as _stratus_v1_NodeStatus, NodeStatus__Output as _stratus_v1_NodeStatus__Output } from './stratus/v1/NodeStatus';
+import type { OverheadColumns as _stratus_v1_OverheadColumns, OverheadColumns__Output as _stratus_v1_OverheadColumns__Output } from './stratus/v1/OverheadColumns';
 import type { PoolContainer as _stratus_v1_PoolContainer, PoolContainer__Output as _stratus_v1_PoolContainer__Output } from './stratus/v1/PoolContainer';
 import type { PoolServiceClient as _stratus_v1_PoolServiceClient, PoolServiceDefinition as _stratus_v1_PoolServiceDefinition } from './stratus/v1/PoolService';
 import type { RegisterNodeRequest as _stratus_v1_RegisterNodeRequest, RegisterNodeRequest__Output as _stratus_v1_RegisterNodeRequest__Output } from './stratus/v1/RegisterNodeRequest';
@@ -108,6 +109,7 @@ export interface ProtoGrpcType {
       NodeRemoved: MessageTypeDefinition<_stratus_v1_NodeRemoved, _stratus_v1_NodeRemoved__Output>
       NodeService: SubtypeConstructor<typeof grpc.Client, _stratus_v1_NodeServiceClient> & { service: _stratus_v1_NodeServiceDefinition }
       NodeStatus: MessageTypeDefinition<_stratus_v1_NodeStatus, _stratus_v1_NodeStatus__Output>
+      OverheadColumns: MessageTypeDefinition<_stratus_v1_OverheadColumns, _stratus_v1_OverheadColumns__Output>
       PoolContainer: MessageTypeDefinition<_stratus_v1_PoolContainer, _stratus_v1_PoolContainer__Output>
       PoolService: SubtypeConstructor<typeof grpc.Client, _stratus_v1_PoolServiceClient> & { service: _stratus_v1_PoolServiceDefinition }
       RegisterNodeRequest: MessageTypeDefinition<_stratus_v1_RegisterNodeRequest, _stratus_v1_RegisterNodeRequest__Output>

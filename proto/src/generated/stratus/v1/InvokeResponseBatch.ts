@@ -5,9 +5,11 @@ import type { InvokeResponse as _stratus_v1_InvokeResponse, InvokeResponse__Outp
 export interface InvokeResponseBatch {
   'responses'?: (_stratus_v1_InvokeResponse)[];
   'takesOverheads'?: (boolean);
+  'takesOverheadColumns'?: (boolean);
 }
 
 export interface InvokeResponseBatch__Output {
   'responses': (_stratus_v1_InvokeResponse__Output)[];
   'takesOverheads': (boolean);
+  'takesOverheadColumns': (boolean);
 }
