@@ -54,7 +54,7 @@ export function syntheticResponse(requestId: string, status: string, message: st
  * Overheads as InvokeBatch.overhead_columns (their function and backend stay behind: the agent
  * has them in its records); one whose request id holds a line break goes as a message of its own.
  */
-export function overheadColumnsOf(items: readonly InvocationOverhead[]): OverheadFields {
+function overheadColumnsOf(items: readonly InvocationOverhead[]): OverheadFields {
   const ids: string[] = [];
   const overheadMs: number[] = [];
   const endToEndMs: number[] = [];
