@@ -2,6 +2,7 @@
 // issues 4 and 5 checked against what this run measured.
 import { FUNCTION_MEMORY_MB } from './functions.ts';
 import { LAMBDA_PRICE_PER_MILLION_REQUESTS } from './options.ts';
+import { intervalText } from './stats.ts';
 import type { CostRow, MemoryRow, ResultRow, TargetCheck } from './types.ts';
 
 const MiB = 1024 * 1024;
@@ -118,7 +119,8 @@ export function targets(rows: ResultRow[], leaked: number | null): TargetCheck[]
     const same = costAgainstSwitchedOff(rows, on);
     const judged = (pct: number) => same?.pct ?? both?.pct ?? pct;
     const bothText = (both ? `; against both metrics-off platforms' mean (${both.detail}): ${both.pct.toFixed(1)}%` : '')
-      + (same ? `; against the same platform with metrics switched off (${same.detail}): ${same.pct.toFixed(1)}%` : '');
+      + (same ? `; against the same platform with metrics switched off (${same.detail}): ${same.pct.toFixed(1)}%` : '')
+      + (on.costByRound ? `; round by round ${on.costByRound.median.toFixed(1)}% (${intervalText(on.costByRound)})` : '');
     if (off.scenario === 'metrics-warm') {
       const pct = (100 * (on.latency.p50 - off.latency.p50)) / off.latency.p50;
       out.push({ issue: 5, name: `metrics cost${at}, warm ${off.fn} ${off.backend}`, goal: '<= 5% on warm p50', measured: `on ${r2(on.latency.p50)} ms, off ${r2(off.latency.p50)} ms (${pct.toFixed(1)}%)${floorText(rows, off)}${bothText}`, pass: judged(pct) <= 5 });

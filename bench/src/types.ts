@@ -23,7 +23,20 @@ export interface ResultRow {
   overheadP50?: number;      // end to end minus X-Stratus-Duration-Ms, p50
   breakdownP50?: Record<string, number>; // cold starts: p50 of the stored invocation records' timings (ms)
   memoryMb?: number;         // the functions' memory_mb where it is not the run's (--metrics-memory)
+  costByRound?: RoundCost;   // metrics-* 'on' rows: the cost against the switched-off side, round by round
   note?: string;
+}
+
+/**
+ * A metrics cost taken round by round (% fewer req/s or % slower p50, on against off in each round),
+ * its median and quartiles, and a 95% bootstrap interval of the median (stats.ts medianInterval).
+ */
+export interface RoundCost {
+  median: number;
+  q1: number;
+  q3: number;
+  interval: [number, number];
+  rounds: number;
 }
 
 export interface MemoryRow {

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { processCpuMs } from '../src/platform.ts';
 import { cpuNote, roundByRound } from '../src/scenarios/metrics-cost.ts';
+import { medianInterval } from '../src/stats.ts';
 
 test('processCpuMs reads a process CPU time, and 0 for one that is gone', () => {
   const before = processCpuMs(process.pid);
@@ -29,6 +30,25 @@ test('roundByRound takes each round on against off, then the median and quartile
   assert.equal(r.median.toFixed(1), '5.0');
   assert.equal(r.q1.toFixed(1), '4.0');
   assert.equal(r.q3.toFixed(1), '5.0');
+  assert.deepEqual(r.interval, medianInterval([4, 5, 4, 2, 6]), 'the interval is of the rounds\' percentages');
+  assert.equal(r.rounds, 5);
   assert.equal(roundByRound([100], [0]), undefined);
   assert.equal(roundByRound([], []), undefined);
+});
+
+test('medianInterval: a bootstrap interval around the median, the same for the same rounds, narrower with more of them', () => {
+  assert.equal(medianInterval([]), undefined);
+  assert.deepEqual(medianInterval([3, 3, 3]), [3, 3]);
+  // 24 rounds scattered around 3% (as the warm comparison has): the interval holds 3 and is inside the rounds' range
+  const rounds = [-4, 7, 2.5, 3, 9, -1, 4, 3.5, 1, 6, 2, 3, 5, -2, 8, 3, 2.8, 4.2, 0, 3.1, 6.5, 1.5, 2.9, 3.3];
+  const [lo, hi] = medianInterval(rounds)!;
+  assert.ok(lo <= 3 && 3 <= hi && lo >= -4 && hi <= 9, `${lo} to ${hi}`);
+  assert.ok(hi - lo < 4, `${lo} to ${hi}`);
+  assert.deepEqual(medianInterval(rounds), [lo, hi], 'seeded');
+  // four times the rounds, the same spread: about half as wide
+  const [lo4, hi4] = medianInterval([...rounds, ...rounds, ...rounds, ...rounds])!;
+  assert.ok(hi4 - lo4 < hi - lo, `${lo4} to ${hi4} against ${lo} to ${hi}`);
+  // a level of 50% is inside the 95% one
+  const [l50, h50] = medianInterval(rounds, 0.5)!;
+  assert.ok(l50 >= lo && h50 <= hi);
 });

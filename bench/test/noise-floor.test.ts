@@ -90,6 +90,9 @@ test('the target is judged against the same platform with its metrics switched o
   const t = targets(rows, 0).find((x) => x.issue === 5)!;
   assert.match(t.measured, /against the same platform with metrics switched off \(on 930, switched off 950 req\/s\): 2\.1%/);
   assert.equal(t.pass, true);
+  assert.doesNotMatch(t.measured, /round by round/, 'no rounds, no round-by-round figure');
+  const withRounds = [{ ...rows[0], costByRound: { median: 2.4, q1: 1, q3: 4, interval: [0.5, 4.6] as [number, number], rounds: 8 } }, ...rows.slice(1)];
+  assert.match(targets(withRounds, 0).find((x) => x.issue === 5)!.measured, /round by round 2\.4% \(95% interval of the median 0\.5% to 4\.6% over 8 rounds\)$/);
   assert.equal(targets(rows, 0).filter((x) => x.issue === 5).length, 1, 'the switched-off side makes no target of its own');
   const warm = (metrics: ResultRow['metrics'], p50: number): ResultRow => ({ ...row(metrics, 0, p50), scenario: 'metrics-warm', concurrency: 1 });
   const w = [warm('on', 0.8), warm('off', 0.7), warm('control', 0.78), warm('switched-off', 0.75)];

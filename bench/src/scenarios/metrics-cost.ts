@@ -21,10 +21,10 @@ import type { Fixture } from '../fixtures.ts';
 import { invoke } from '../functions.ts';
 import { sendJson } from '../http-client.ts';
 import { runLoad } from '../load.ts';
-import { summarize } from '../stats.ts';
+import { intervalText, medianInterval, summarize } from '../stats.ts';
 import { warmUntilSteady } from './throughput.ts';
 import { warmUp, warmUpNote } from './warm.ts';
-import type { ResultRow } from '../types.ts';
+import type { ResultRow, RoundCost } from '../types.ts';
 import { cpuBusyPercent, hostCpuTimes } from '@stratus/common';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -71,7 +71,7 @@ export const cpuNote = (cpuMs: Record<string, number>, requests: number) =>
  * rounds by 20% and more on a 2-core VM. The median of the rounds' ratios, with the quartiles, next to
  * the pooled figure the target is judged on.
  */
-export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slower' = 'fewer'): { median: number; q1: number; q3: number } | undefined {
+export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slower' = 'fewer'): RoundCost | undefined {
   // 'fewer': req/s, % fewer on than off; 'slower': latencies, % higher on than off
   const pct = on
     .map((x, i) => (off[i] > 0 ? (100 * (unit === 'fewer' ? off[i] - x : x - off[i])) / off[i] : Number.NaN))
@@ -83,13 +83,16 @@ export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slowe
     const lo = Math.floor(x);
     return pct[lo] + (pct[Math.min(lo + 1, pct.length - 1)] - pct[lo]) * (x - lo);
   };
-  return { median: at(0.5), q1: at(0.25), q3: at(0.75) };
+  return { median: at(0.5), q1: at(0.25), q3: at(0.75), interval: medianInterval(pct)!, rounds: pct.length };
 }
 
 function roundByRoundNote(on: number[], off: number[], what = '', unit: 'fewer' | 'slower' = 'fewer'): string {
   const r = roundByRound(on, off, unit);
-  return r ? `; round by round ${r.median.toFixed(1)}% ${unit === 'fewer' ? 'fewer req/s' : 'slower'}${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%)` : '';
+  return r ? `; round by round ${r.median.toFixed(1)}% ${unit === 'fewer' ? 'fewer req/s' : 'slower'}${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%; ${intervalText(r)})` : '';
 }
+
+
+const withCost = (cost: RoundCost | undefined): Pick<ResultRow, 'costByRound'> => (cost ? { costByRound: cost } : {});
 
 /** Adds each process's CPU between two readings to sum. */
 function addCpu(sum: Record<string, number>, before: Record<string, number>, after: Record<string, number>): void {
@@ -152,9 +155,11 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
   const switched = sides.find((s) => s.metrics === 'switched-off');
   const byRound = (s: Side) =>
     s.metrics === 'on' && switched ? roundByRoundNote(roundP50s.get(s)!, roundP50s.get(switched)!, ' than the same platform with metrics switched off', 'slower') : '';
+  const onCost = (s: Side) => (s.metrics === 'on' && switched ? roundByRound(roundP50s.get(s)!, roundP50s.get(switched)!, 'slower') : undefined);
   return sides.map((s) => ({
     scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
     concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
+    ...withCost(onCost(s)),
     note: `${rounds} alternating rounds of ${perRound} calls, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
   }));
 }
@@ -211,6 +216,7 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
       // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
+      ...withCost(s.metrics === 'on' && switched ? roundByRound(t.rps, totals.get(switched)!.rps) : undefined),
       note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
     };
   });
