@@ -68,7 +68,8 @@ export const cpuNote = (cpuMs: Record<string, number>, requests: number) =>
 /**
  * The cost round by round (req/s, or warm p50 with unit 'slower'): each round runs both sides back to back, so its on/off ratio is free of
  * the machine's slower drifts (another VM's load, the other platform's storing), which move whole
- * rounds by 20% and more on a 2-core VM. The median of the rounds' ratios, with the quartiles, next to
+ * rounds by 20% and more on a 2-core VM. The median of the rounds' ratios, with the quartiles and a
+ * 95% bootstrap interval of the median (how far the luck of the rounds alone could move it), next to
  * the pooled figure the target is judged on.
  */
 export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slower' = 'fewer'): RoundCost | undefined {
@@ -90,7 +91,6 @@ function roundByRoundNote(on: number[], off: number[], what = '', unit: 'fewer' 
   const r = roundByRound(on, off, unit);
   return r ? `; round by round ${r.median.toFixed(1)}% ${unit === 'fewer' ? 'fewer req/s' : 'slower'}${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%; ${intervalText(r)})` : '';
 }
-
 
 const withCost = (cost: RoundCost | undefined): Pick<ResultRow, 'costByRound'> => (cost ? { costByRound: cost } : {});
 
@@ -160,7 +160,8 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
     scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
     concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
     ...withCost(onCost(s)),
-    note: `${rounds} alternating rounds of ${perRound} calls, ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
+    // each round's p50 in the note, as the throughput rows list their rounds' req/s: the round-by-round figures can be recomputed from a report
+    note: `${rounds} alternating rounds of ${perRound} calls (p50s, ms: ${roundP50s.get(s)!.join(', ')}), ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
   }));
 }
 
