@@ -254,12 +254,12 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
     // Warm: 24 rounds (6 until 2026-12-07 14:40 UTC). With 6 rounds of 1,000 calls, the same platform
     // switched on and off said -0.5% in one run and 10.9% in the next: a round lasted under a second,
     // and a few slow seconds of the machine fell on one side. More, shorter rounds spread them.
-    const rounds = opts.quick ? 2 : 24;
+    const rounds = opts.metricsWarmRounds;
     const c = Math.max(...opts.concurrency);
     // Throughput: more and shorter rounds than the warm rows. With six rounds of 5 s, the Python and
     // Node rows of one run (the same platforms, the same per-invocation record) said 1.3% and 11.3%:
     // the machine's drift between rounds was larger than the target. More alternations cancel more.
-    const throughputRounds = opts.quick ? 2 : 20;
+    const throughputRounds = opts.metricsThroughputRounds;
     const roundSec = Math.max(1, Math.round(opts.durationSec * 0.3));
     for (const fixture of ctx.fixtures.filter((f) => f.noop)) {
       for (const backend of opts.backends) {
@@ -294,7 +294,7 @@ async function metricsComparison(ctx: BenchContext, step: StepFn, latencyText: (
         if (has(opts, 'throughput') && !opts.quick && fixture === ctx.fixtures.find((f) => f.noop) && backend === opts.backends[0]) {
           // Four rounds, not two: in two, two identical metrics-off platforms differed by -11% to +4% (docs/benchmarks.md).
           const sustainedSec = 30;
-          const sustainedRounds = 4;
+          const sustainedRounds = opts.metricsSustainedRounds;
           const rows = await step(`metrics on vs off: sustained throughput ${fixture.id} ${backend} at ${opts.metricsMemoryMb} MB c=${c}, ${sustainedRounds} rounds of ${sustainedSec} s each`,
             async () => atMemory(await pairedThroughput(sides, fixture, backend, c, sustainedSec, sustainedRounds, 'metrics-sustained'))!, (r) => r.map((x) => `${x.metrics} ${x.rps} req/s`).join(' | '));
           if (rows) ctx.rows.push(...rows);

@@ -36,6 +36,9 @@ export interface BenchOptions {
   writeDocs: boolean;
   memoryMb: number;                  // memory_mb of the benchmark functions (and the docker run baseline)
   metricsMemoryMb: number;           // memory_mb of the functions in the metrics on/off comparison
+  metricsWarmRounds: number;         // alternating rounds of the warm metrics comparison
+  metricsThroughputRounds: number;   // alternating rounds of 3 s (30% of --duration) in the throughput one
+  metricsSustainedRounds: number;    // alternating rounds of 30 s in the sustained one
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -64,6 +67,10 @@ const HELP = `Usage: npm run bench -- [options]
   --metrics-memory MB     memory_mb of the functions in the metrics on/off comparison (default 1769,
                           one CPU: at 128 MB the CFS quota throttles both platforms' containers
                           unevenly, and its noise was larger than the difference measured)
+  --metrics-rounds N      alternating rounds of the metrics on/off comparison, warm and throughput
+                          (default 24 warm, 20 throughput; quick 2): the 95% interval of a row's
+                          round-by-round median narrows about as 1/sqrt(N), 4-8 points wide at 20
+  --metrics-sustained-rounds N  its rounds of 30 s (default 4)
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})
   --out DIR               where results go (default bench/results)
   --write-docs            also update docs/benchmarks.md (generated part) and docs/benchmarks.svg
@@ -79,6 +86,14 @@ function positive(name: string, value: string | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A count of rounds: a whole number, at least 1 (a comparison needs one round of each side). */
+function rounds(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of rounds, at least 1, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -108,6 +123,8 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
       'write-docs': { type: 'boolean', default: false },
       memory: { type: 'string' },
       'metrics-memory': { type: 'string' },
+      'metrics-rounds': { type: 'string' },
+      'metrics-sustained-rounds': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -156,6 +173,9 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     writeDocs: values['write-docs'] ?? false,
     memoryMb: Math.floor(positive('memory', values.memory, 128)),
     metricsMemoryMb: Math.floor(positive('metrics-memory', values['metrics-memory'], 1769)),
+    metricsWarmRounds: rounds('metrics-rounds', values['metrics-rounds'], quick ? 2 : 24),
+    metricsThroughputRounds: rounds('metrics-rounds', values['metrics-rounds'], quick ? 2 : 20),
+    metricsSustainedRounds: rounds('metrics-sustained-rounds', values['metrics-sustained-rounds'], 4),
     verbose: values.verbose ?? false,
   };
 }
