@@ -152,7 +152,13 @@ test('the first load of the overview is measured on a cold cache, and the bundle
   const measure = async () => {
     const ctx = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
     const p = await ctx.newPage();
-    await p.goto(baseUrl + '/', { waitUntil: 'load' });
+    // this page's own events, for the message if the overview does not come
+    const events: string[] = [];
+    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') events.push(`console ${m.type()}: ${m.text()}`); });
+    p.on('pageerror', (e) => events.push(`page error: ${e.message}`));
+    p.on('requestfailed', (r) => events.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    p.on('response', (r) => { if (r.status() >= 400) events.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`); });
+    const response = await p.goto(baseUrl + '/', { waitUntil: 'load' });
     const nav = await p.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -165,8 +171,15 @@ test('the first load of the overview is measured on a cold cache, and the bundle
         jsBytesDecoded: res.filter((r) => r.name.endsWith('.js')).reduce((s, r) => s + r.decodedBodySize, 0),
       };
     });
-    await p.locator('[data-testid="stat-rate"]').waitFor();
-    await ctx.close();
+    try {
+      await p.locator('[data-testid="stat-rate"]').waitFor();
+    } catch (err) {
+      await p.screenshot({ path: path.join(SHOTS, 'FAILED-first-load.png'), fullPage: true }).catch(() => undefined);
+      const shown = ((await p.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 1_500);
+      throw new Error(`${(err as Error).message}\nGET / answered ${response?.status()}; the page shows: ${shown}\nbrowser: ${events.join(' | ') || '(nothing)'}\ndashboard server: ${recent.server.slice(-3_000) || '(nothing)'}`);
+    } finally {
+      await ctx.close();
+    }
     return nav;
   };
   const coldServer = await measure();
