@@ -87,8 +87,7 @@ export function roundByRound(on: number[], off: number[], unit: 'fewer' | 'slowe
   return { median: at(0.5), q1: at(0.25), q3: at(0.75), interval: medianInterval(pct)!, rounds: pct.length };
 }
 
-function roundByRoundNote(on: number[], off: number[], what = '', unit: 'fewer' | 'slower' = 'fewer'): string {
-  const r = roundByRound(on, off, unit);
+function roundByRoundNote(r: RoundCost | undefined, what = '', unit: 'fewer' | 'slower' = 'fewer'): string {
   return r ? `; round by round ${r.median.toFixed(1)}% ${unit === 'fewer' ? 'fewer req/s' : 'slower'}${what} (median; quartiles ${r.q1.toFixed(1)}% to ${r.q3.toFixed(1)}%; ${intervalText(r)})` : '';
 }
 
@@ -153,16 +152,18 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
   }
   // the 'on' row: its rounds' p50 against the switched-off side's in the same rounds (they run back to back)
   const switched = sides.find((s) => s.metrics === 'switched-off');
-  const byRound = (s: Side) =>
-    s.metrics === 'on' && switched ? roundByRoundNote(roundP50s.get(s)!, roundP50s.get(switched)!, ' than the same platform with metrics switched off', 'slower') : '';
-  const onCost = (s: Side) => (s.metrics === 'on' && switched ? roundByRound(roundP50s.get(s)!, roundP50s.get(switched)!, 'slower') : undefined);
-  return sides.map((s) => ({
-    scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
-    concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
-    ...withCost(onCost(s)),
-    // each round's p50 in the note, as the throughput rows list their rounds' req/s: the round-by-round figures can be recomputed from a report
-    note: `${rounds} alternating rounds of ${perRound} calls (p50s, ms: ${roundP50s.get(s)!.join(', ')}), ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
-  }));
+  const on = sides.find((s) => s.metrics === 'on');
+  const onCost = on && switched ? roundByRound(roundP50s.get(on)!, roundP50s.get(switched)!, 'slower') : undefined;
+  return sides.map((s) => {
+    const cost = s.metrics === 'on' ? onCost : undefined;
+    return {
+      scenario: 'metrics-warm', target: 'stratus', backend, fn: fixture.id, runtime: fixture.runtime, metrics: s.metrics,
+      concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
+      ...withCost(cost),
+      // each round's p50 in the note, as the throughput rows list their rounds' req/s: the round-by-round figures can be recomputed from a report
+      note: `${rounds} alternating rounds of ${perRound} calls (p50s, ms: ${roundP50s.get(s)!.join(', ')}), ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${roundByRoundNote(cost, ' than the same platform with metrics switched off', 'slower')}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
+    };
+  });
 }
 
 /**
@@ -203,12 +204,16 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
   const off = sides.find((s) => s.metrics === 'off');
   const control = sides.find((s) => s.metrics === 'control');
   const switched = sides.find((s) => s.metrics === 'switched-off');
-  const byRound = (s: Side) => {
-    if (s.metrics === 'on' && switched) return roundByRoundNote(totals.get(s)!.rps, totals.get(switched)!.rps, ' than the same platform with metrics switched off');
-    return !off || s === off || s === switched ? '' : roundByRoundNote(totals.get(s)!.rps, totals.get(off)!.rps, s === control ? ' than the metrics-off side, with metrics off too: the noise floor' : '');
+  // the 'on' side against itself switched off where the run has that side, else (and the control) against the metrics-off platform
+  const costOf = (s: Side) => {
+    if (s.metrics === 'on' && switched) return roundByRound(totals.get(s)!.rps, totals.get(switched)!.rps);
+    return !off || s === off || s === switched ? undefined : roundByRound(totals.get(s)!.rps, totals.get(off)!.rps);
   };
+  const byRound = (s: Side, cost: RoundCost | undefined) =>
+    roundByRoundNote(cost, s.metrics === 'on' && switched ? ' than the same platform with metrics switched off' : s === control ? ' than the metrics-off side, with metrics off too: the noise floor' : '');
   return sides.map((s) => {
     const t = totals.get(s)!;
+    const cost = costOf(s);
     const median = (a: number[]) => summarize(a).p50;
     const nan = Number.NaN;
     return {
@@ -217,8 +222,8 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
       // latency: the medians over rounds of each round's p50 and p99 (rounds cannot be merged exactly)
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
-      ...withCost(s.metrics === 'on' && switched ? roundByRound(t.rps, totals.get(switched)!.rps) : undefined),
-      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s)}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
+      ...withCost(s.metrics === 'on' && switched ? cost : undefined),
+      note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s, cost)}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
     };
   });
 }

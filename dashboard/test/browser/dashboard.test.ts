@@ -69,22 +69,34 @@ async function startDashboardProcess(env: Record<string, string>): Promise<{ chi
   return { child, url };
 }
 
-async function shot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+/** Remembers what a page's browser logs as errors and warnings, failed requests and HTTP errors. */
+function listen(p: Page): void {
+  p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') remember(`console ${m.type()}: ${m.text()}`); });
+  p.on('pageerror', (e) => remember(`page error: ${e.message}`));
+  p.on('requestfailed', (r) => remember(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  p.on('response', (r) => { if (r.status() >= 400) remember(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`); });
+}
+
+async function shot(name: string, p: Page = page): Promise<void> {
+  await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
 /**
- * Waits for `text` on the page. If it does not come, the failure says what the page showed instead,
- * what the browser logged (errors, failed requests) and what the dashboard server printed, and a
- * screenshot goes to test-artifacts/screenshots/FAILED-<name>.png.
+ * A failed wait on page p, made to say what the page showed instead, what the browser logged and
+ * what the dashboard server printed; a screenshot goes to test-artifacts/screenshots/FAILED-<name>.png.
  */
+async function waitFailure(err: unknown, name: string, p: Page = page): Promise<Error> {
+  await shot(`FAILED-${name}`, p).catch(() => undefined);
+  const shown = ((await p.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 1_500);
+  return new Error(`${(err as Error).message}\npage ${p.url()} shows: ${shown}\nbrowser: ${recent.browser.join(' | ') || '(nothing)'}\ndashboard server: ${recent.server.slice(-3_000) || '(nothing)'}`);
+}
+
+/** Waits for `text` on the page; if it does not come, the failure says why (waitFailure). */
 async function expectText(text: string, name: string): Promise<void> {
   try {
     await page.getByText(text).waitFor();
   } catch (err) {
-    await shot(`FAILED-${name}`).catch(() => undefined);
-    const shown = ((await page.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 1_500);
-    throw new Error(`${(err as Error).message}\npage ${page.url()} shows: ${shown}\nbrowser: ${recent.browser.join(' | ') || '(nothing)'}\ndashboard server: ${recent.server.slice(-3_000) || '(nothing)'}`);
+    throw await waitFailure(err, name);
   }
 }
 
@@ -124,10 +136,7 @@ before(
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.setDefaultTimeout(30_000);
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') remember(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => remember(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => remember(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('response', (r) => { if (r.status() >= 400) remember(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`); });
+    listen(page);
   },
   { timeout: 900_000 },
 );
@@ -152,13 +161,8 @@ test('the first load of the overview is measured on a cold cache, and the bundle
   const measure = async () => {
     const ctx = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
     const p = await ctx.newPage();
-    // this page's own events, for the message if the overview does not come
-    const events: string[] = [];
-    p.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') events.push(`console ${m.type()}: ${m.text()}`); });
-    p.on('pageerror', (e) => events.push(`page error: ${e.message}`));
-    p.on('requestfailed', (r) => events.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    p.on('response', (r) => { if (r.status() >= 400) events.push(`HTTP ${r.status()} ${r.request().method()} ${r.url()}`); });
-    const response = await p.goto(baseUrl + '/', { waitUntil: 'load' });
+    listen(p);
+    await p.goto(baseUrl + '/', { waitUntil: 'load' });
     const nav = await p.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
       const res = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
@@ -174,9 +178,7 @@ test('the first load of the overview is measured on a cold cache, and the bundle
     try {
       await p.locator('[data-testid="stat-rate"]').waitFor();
     } catch (err) {
-      await p.screenshot({ path: path.join(SHOTS, 'FAILED-first-load.png'), fullPage: true }).catch(() => undefined);
-      const shown = ((await p.textContent('body').catch(() => '')) ?? '').replace(/\s+/g, ' ').slice(0, 1_500);
-      throw new Error(`${(err as Error).message}\nGET / answered ${response?.status()}; the page shows: ${shown}\nbrowser: ${events.join(' | ') || '(nothing)'}\ndashboard server: ${recent.server.slice(-3_000) || '(nothing)'}`);
+      throw await waitFailure(err, 'first-load', p);
     } finally {
       await ctx.close();
     }
