@@ -24,6 +24,7 @@ import { deleteFunctions, deployFunction, setFunctionMemoryMb, waitForContainers
 import { closeClient, request } from './http-client.ts';
 import { describeMachine } from './machine.ts';
 import { HELP, parseOptions, type BenchOptions } from './options.ts';
+import { combineRuns, combinedReport, readResults } from './combine.ts';
 import { startBenchPlatform, type BenchPlatform } from './platform.ts';
 import { Progress } from './progress.ts';
 import { buildTables, machineLine, toMarkdown, toText } from './report/tables.ts';
@@ -74,6 +75,15 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     process.stderr.write(`${(err as Error).message}\n\n${HELP}`);
     return 2;
+  }
+  if (opts.combine) {
+    try {
+      process.stdout.write(combinedReport(combineRuns(readResults(opts.combine))));
+      return 0;
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      return 2;
+    }
   }
   setFunctionMemoryMb(opts.memoryMb);
   const gvisorMissing = process.env.STRATUS_BENCH_GVISOR_UNAVAILABLE;

@@ -39,6 +39,7 @@ export interface BenchOptions {
   metricsWarmRounds: number;         // alternating rounds of the warm metrics comparison
   metricsThroughputRounds: number;   // alternating rounds of 3 s (30% of --duration) in the throughput one
   metricsSustainedRounds: number;    // alternating rounds of 30 s in the sustained one
+  combine: string[] | undefined;     // result files whose metrics comparisons are pooled (no run)
 }
 
 const HELP = `Usage: npm run bench -- [options]
@@ -71,6 +72,10 @@ const HELP = `Usage: npm run bench -- [options]
                           (default 24 warm, 20 throughput; quick 2): the 95% interval of a row's
                           round-by-round median narrows about as 1/sqrt(N), 4-8 points wide at 20
   --metrics-sustained-rounds N  its rounds of 30 s (default 4)
+  --combine FILES         no run: pool the metrics on/off rounds of these result files (comma list,
+                          e.g. bench/results/A.json,bench/results/B.json) into one figure per row,
+                          with its 95% interval; separate runs narrow it where more rounds of one
+                          run do not (docs/benchmarks.md)
   --price-gb-s USD        price per GB-second (default Lambda x86: ${LAMBDA_PRICE_GB_S})
   --out DIR               where results go (default bench/results)
   --write-docs            also update docs/benchmarks.md (generated part) and docs/benchmarks.svg
@@ -95,6 +100,14 @@ function rounds(name: string, value: string | undefined, fallback: number): numb
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of rounds, at least 1, got ${JSON.stringify(value)}`);
   return n;
+}
+
+/** --combine's files, resolved as --out is (from the repository's root); at least one. */
+function combineFiles(value: string | undefined, repoRoot: string): string[] | undefined {
+  const files = list(value);
+  if (files === undefined) return undefined;
+  if (files.length === 0) throw new Error('--combine: give one or more result files, e.g. --combine bench/results/A.json,bench/results/B.json');
+  return files.map((f) => path.resolve(repoRoot, f));
 }
 
 export function parseOptions(argv: string[], repoRoot: string): BenchOptions | 'help' {
@@ -125,6 +138,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
       'metrics-memory': { type: 'string' },
       'metrics-rounds': { type: 'string' },
       'metrics-sustained-rounds': { type: 'string' },
+      combine: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -176,6 +190,7 @@ export function parseOptions(argv: string[], repoRoot: string): BenchOptions | '
     metricsWarmRounds: rounds('metrics-rounds', values['metrics-rounds'], quick ? 2 : 24),
     metricsThroughputRounds: rounds('metrics-rounds', values['metrics-rounds'], quick ? 2 : 20),
     metricsSustainedRounds: rounds('metrics-sustained-rounds', values['metrics-sustained-rounds'], 4),
+    combine: combineFiles(values.combine, repoRoot),
     verbose: values.verbose ?? false,
   };
 }

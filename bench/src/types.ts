@@ -24,6 +24,7 @@ export interface ResultRow {
   breakdownP50?: Record<string, number>; // cold starts: p50 of the stored invocation records' timings (ms)
   memoryMb?: number;         // the functions' memory_mb where it is not the run's (--metrics-memory)
   costByRound?: RoundCost;   // metrics-* 'on' rows: the cost against the switched-off side, round by round
+  rounds?: number[];         // metrics-* rows: each round's req/s (throughput) or p50 in ms (warm), for --combine
   note?: string;
 }
 

@@ -161,6 +161,7 @@ export async function pairedWarm(sides: Side[], fixture: Fixture, backend: strin
       concurrency: 1, latency: summarize(samples.get(s)!), rps: 0, requests: samples.get(s)!.length, errors: errors.get(s)!,
       ...withCost(cost),
       // each round's p50 in the note, as the throughput rows list their rounds' req/s: the round-by-round figures can be recomputed from a report
+      rounds: roundP50s.get(s)!,
       note: `${rounds} alternating rounds of ${perRound} calls (p50s, ms: ${roundP50s.get(s)!.join(', ')}), ${warmUpNote(warm.get(s)!)}${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${roundByRoundNote(cost, ' than the same platform with metrics switched off', 'slower')}; ${cpuNote(cpuMs.get(s)!, samples.get(s)!.length)}`,
     };
   });
@@ -223,6 +224,7 @@ export async function pairedThroughput(sides: Side[], fixture: Fixture, backend:
       latency: { n: rounds, p50: median(t.p50s), p95: nan, p99: median(t.p99s), max: Math.max(...t.p99s), mean: nan },
       rps: Math.round((t.ok / (roundSec * rounds)) * 10) / 10, requests: t.requests, errors: t.errors,
       ...withCost(s.metrics === 'on' && switched ? cost : undefined),
+      rounds: t.rps,
       note: `${rounds} alternating rounds of ${roundSec} s (req/s: ${t.rps.join(', ')}); latency = median of the rounds' p50 and p99${s.metrics === 'on' ? caughtUpNote(caughtUp) : ''}${byRound(s, cost)}; ${cpuNote(t.cpuMs, t.requests)}; host CPU busy ${t.busy.length ? Math.round(summarize(t.busy).p50) : '?'}% (median of its rounds)`,
     };
   });
