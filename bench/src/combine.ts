@@ -101,7 +101,7 @@ const what = (r: CombinedRow) =>
 /** The combined figures as text: one line a row, then each run's part. */
 export function combinedReport(rows: CombinedRow[]): string {
   if (rows.length === 0) return 'no metrics comparison with round-by-round figures in these results\n';
-  const lines = ['Metrics cost (issue #5: <= 5%), the runs\' rounds pooled: % ' + 'fewer req/s or % slower p50, metrics on against the same platform switched off', ''];
+  const lines = ["Metrics cost (issue #5: <= 5%), the runs' rounds pooled: % fewer req/s or % slower p50, metrics on against the same platform switched off", ''];
   for (const r of rows) {
     const c = r.combined;
     const verdict = c.interval[1] <= 5 ? 'within 5% (the whole interval)' : c.median <= 5 ? 'median within 5%, the interval reaches above' : 'over 5%';

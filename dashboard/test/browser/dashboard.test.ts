@@ -158,10 +158,16 @@ after(
 
 test('the first load of the overview is measured on a cold cache, and the bundle size from the build', { skip }, async () => {
   // the server's first request loads its route modules; a user's first visit usually comes later
-  const measure = async () => {
+  // Chromium drops its requests in flight with net::ERR_NETWORK_CHANGED when the host's network
+  // changes, and other test files create Docker bridge networks meanwhile (seen in CI: the page's
+  // chunks failed so, and SvelteKit showed its error page). Such a load says nothing of the
+  // dashboard: it is measured again on a new cold context, at most twice.
+  const measure = async (retries = 2): Promise<Record<string, number>> => {
     const ctx = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
     const p = await ctx.newPage();
     listen(p);
+    let networkChanged = false;
+    p.on('requestfailed', (r) => { if (r.failure()?.errorText.includes('ERR_NETWORK_CHANGED')) networkChanged = true; });
     await p.goto(baseUrl + '/', { waitUntil: 'load' });
     const nav = await p.evaluate(() => {
       const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
@@ -176,8 +182,12 @@ test('the first load of the overview is measured on a cold cache, and the bundle
       };
     });
     try {
-      await p.locator('[data-testid="stat-rate"]').waitFor();
+      await p.locator('[data-testid="stat-rate"]').waitFor({ timeout: networkChanged && retries > 0 ? 5_000 : undefined });
     } catch (err) {
+      if (networkChanged && retries > 0) {
+        await ctx.close();
+        return measure(retries - 1);
+      }
       throw await waitFailure(err, 'first-load', p);
     } finally {
       await ctx.close();
